@@ -1,0 +1,139 @@
+/**
+ * Perceptis — PowerPoint generation (seed 004).
+ *
+ *   POST /api/v1/generate        (Idempotency-Key)  → { job_id }
+ *   GET  /api/v1/status/{job_id}                    → pending → processing → completed (downloads) | failed (error)
+ *   401 bad key · 403 organisation not eligible · 404 unknown job / other key's job · 429 + Retry-After
+ *
+ * The chart: `submitting` (skipped when attaching by id), then `polling` with two regions side by side —
+ * `provider`, what Perceptis last said, and `poller`, what we are doing about it — then one of five ends.
+ * Download links are short-lived: for fresh ones, attach to the finished job again (`input.jobId`).
+ */
+import { randomUUID } from 'node:crypto';
+import { setup } from 'xstate';
+import { clockNow, durableTimer } from '../src/core/clock.js';
+import type { CancelEvent } from '../src/core/events.js';
+import {
+  abortSignalListener,
+  initialJobContext,
+  jobActions,
+  jobGuards,
+  requestActor,
+  type JobContext,
+  type JobInput,
+} from '../src/core/job.js';
+import type { JobOutcome } from '../src/core/outcome.js';
+import { withSnapshotVersion } from '../src/core/persist.js';
+import { pollerStates, submitStates } from '../src/core/states.js';
+import {
+  createPerceptisJob,
+  getPerceptisStatus,
+  type PerceptisAnswerEvent,
+  type PerceptisCall,
+} from '../src/providers/perceptis/client.js';
+import {
+  perceptisJobIdSchema,
+  perceptisRequestSchema,
+  type PerceptisRequest,
+  type PerceptisResult,
+} from '../src/providers/perceptis/schema.js';
+
+export type PerceptisJobInput = JobInput<PerceptisRequest, string>;
+export interface PerceptisContext extends JobContext<string, PerceptisResult> {
+  request: PerceptisRequest | null;
+  /** Sent with every create attempt, so a retried or restored create never makes a second job. */
+  idempotencyKey: string;
+}
+export type PerceptisOutcome = JobOutcome<PerceptisResult, string>;
+type PerceptisEvent = PerceptisAnswerEvent | { type: 'timer.due'; at: number } | CancelEvent;
+
+const perceptisRequest = requestActor<PerceptisContext>;
+const callOf = ({ context, apiKey, signal, now }: Parameters<Parameters<typeof perceptisRequest>[0]>[0]): PerceptisCall => ({
+  baseUrl: context.baseUrl,
+  apiKey,
+  timeoutMs: context.options.requestTimeoutMs,
+  signal,
+  now,
+});
+
+export const perceptisJob = withSnapshotVersion(
+  setup({
+    types: {
+      input: {} as PerceptisJobInput,
+      context: {} as PerceptisContext,
+      events: {} as PerceptisEvent,
+      output: {} as PerceptisOutcome,
+      tags: {} as 'waiting' | 'requesting',
+    },
+    actors: {
+      timer: durableTimer,
+      abortSignal: abortSignalListener,
+      create: perceptisRequest((args) => createPerceptisJob(callOf(args), args.context.request!, args.context.idempotencyKey)),
+      status: perceptisRequest((args) => getPerceptisStatus(callOf(args), args.context.jobId!)),
+    },
+    actions: jobActions,
+    guards: jobGuards,
+  }).createMachine({
+    id: 'perceptis',
+    context: ({ input, self }) => ({
+      ...initialJobContext<PerceptisRequest, string, PerceptisResult>(
+        input,
+        {
+          provider: 'perceptis',
+          // The provider's advice: start at 2–5 s, slow down after repeated in-progress answers, never more than once a second.
+          defaults: { pollIntervalMs: 2_000, pollGrowth: 1.5, maxPollIntervalMs: 15_000, minDelayMs: 1_000 },
+          requestSchema: perceptisRequestSchema,
+          jobIdSchema: perceptisJobIdSchema,
+          needsKey: true,
+        },
+        clockNow(self.system),
+      ),
+      idempotencyKey: randomUUID(),
+    }),
+    invoke: { src: 'abortSignal' },
+    on: { CANCEL: '.cancelled' },
+    initial: 'starting',
+    states: {
+      starting: {
+        always: [
+          { guard: 'hasInputProblem', target: 'rejected' },
+          { guard: 'isAttach', target: 'polling' },
+          { target: 'submitting' },
+        ],
+      },
+      submitting: {
+        ...submitStates('perceptis', 'create'),
+        on: { 'submit.accepted': { target: 'polling', actions: ['recordAnswer', 'recordJobId'] } },
+      },
+      polling: {
+        type: 'parallel',
+        states: {
+          provider: {
+            initial: 'unknown',
+            states: {
+              /** Perceptis has not answered a status request yet (just created, or attached by id). */
+              unknown: {},
+              pending: {},
+              processing: {},
+            },
+            on: {
+              'status.pending': '.pending',
+              'status.processing': '.processing',
+            },
+          },
+          poller: pollerStates('perceptis', 'status', ['status.pending', 'status.processing']),
+        },
+        on: {
+          'status.completed': { target: 'succeeded', actions: ['recordAnswer', 'recordResult'] },
+          'status.failed': { target: 'failed', actions: 'recordAnswer' },
+        },
+      },
+      succeeded: { type: 'final', entry: 'endSucceeded' },
+      failed: { type: 'final', entry: 'endFailed' },
+      rejected: { type: 'final', entry: 'endRejected' },
+      timedOut: { type: 'final', entry: 'endTimedOut' },
+      cancelled: { type: 'final', entry: 'endCancelled' },
+    },
+    output: ({ context }) => context.outcome!,
+  }),
+);

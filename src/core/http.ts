@@ -1,0 +1,142 @@
+import { ofetch } from 'ofetch';
+import type { HttpFailureEvent, RefusalEvent, TransientEvent } from './events.js';
+import { parseRetryAfter } from './delay.js';
+
+/** A response as it came off the wire: the body is kept as text so an unreadable body is an outcome, not a throw. */
+export interface HttpAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+export interface HttpRequest {
+  url: string;
+  method: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  json?: unknown;
+  timeoutMs: number;
+  signal: AbortSignal;
+}
+
+/** Bodies larger than this are not read to the end: a status answer is small. */
+const MAX_BODY_CHARS = 16 * 1024 * 1024;
+
+/**
+ * Sends one request. Resolves with the answer whatever its status, or with a transient failure event
+ * for network errors and time-outs. Resolves `null` when `signal` was aborted by us (the job was cancelled).
+ */
+export async function sendRequest(request: HttpRequest): Promise<HttpAnswer | TransientEvent | null> {
+  try {
+    const hasBody = request.json !== undefined;
+    const response = await ofetch.raw(request.url, {
+      method: request.method,
+      headers: {
+        accept: 'application/json',
+        ...(hasBody ? { 'content-type': 'application/json' } : {}),
+        ...request.headers,
+      },
+      body: hasBody ? JSON.stringify(request.json) : undefined,
+      responseType: 'text',
+      ignoreResponseError: true,
+      retry: false,
+      redirect: 'follow',
+      timeout: request.timeoutMs,
+      signal: request.signal,
+    });
+    const text = typeof response._data === 'string' ? response._data : '';
+    return { status: response.status, headers: response.headers, text: text.slice(0, MAX_BODY_CHARS) };
+  } catch (error) {
+    if (request.signal.aborted) return null;
+    return networkFailure(error, request.timeoutMs);
+  }
+}
+
+function networkFailure(error: unknown, timeoutMs: number): TransientEvent {
+  const chain: unknown[] = [];
+  for (let e: unknown = error; e && chain.length < 5; e = (e as { cause?: unknown }).cause) chain.push(e);
+  const timedOut = chain.some((e) => ['TimeoutError', 'AbortError'].includes((e as Error).name));
+  if (timedOut) {
+    return { type: 'http.transient', reason: 'timeout', message: `no answer within ${timeoutMs} ms` };
+  }
+  const code = chain.map((e) => (e as { code?: string }).code).find((c) => typeof c === 'string');
+  const innermost = chain[chain.length - 1] as Error | undefined;
+  const detail = code ?? innermost?.message ?? 'network error';
+  return { type: 'http.transient', reason: 'network', message: `request failed: ${detail}` };
+}
+
+/** A provider's own words in an error body, as read by its client. */
+export interface ProviderWords {
+  code?: string;
+  message?: string;
+}
+
+/** Parses a body as JSON without throwing: `undefined` when it is not JSON. */
+export function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Turns a non-2xx answer into the chart's named event, with the provider's own code and words
+ * (read by `readWords` from the body) and the generic HTTP meaning of the status.
+ */
+export function classifyFailure(
+  answer: HttpAnswer,
+  readWords: (body: unknown) => ProviderWords,
+  now: number,
+): HttpFailureEvent {
+  const words = readWords(parseJson(answer.text));
+  const message = words.message ?? fallbackMessage(answer);
+  const code = words.code;
+  const { status } = answer;
+  if (status === 429) {
+    return {
+      type: 'http.rateLimited',
+      httpStatus: status,
+      retryAfterMs: parseRetryAfter(answer.headers.get('retry-after'), now),
+      message,
+    };
+  }
+  if (status === 408 || status >= 500) {
+    return { type: 'http.transient', reason: status === 408 ? 'timeout' : 'server', httpStatus: status, message };
+  }
+  const type = refusalFor(status);
+  const event: RefusalEvent = { type, httpStatus: status, message };
+  if (code !== undefined) event.code = code;
+  return event;
+}
+
+function refusalFor(status: number): RefusalEvent['type'] {
+  switch (status) {
+    case 401:
+      return 'http.unauthorized';
+    case 402:
+      return 'http.payment';
+    case 403:
+    case 451:
+      return 'http.forbidden';
+    case 404:
+    case 410:
+      return 'http.notFound';
+    default:
+      return 'http.invalid';
+  }
+}
+
+function fallbackMessage(answer: HttpAnswer): string {
+  const snippet = answer.text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 200);
+  return snippet ? `HTTP ${answer.status}: ${snippet}` : `HTTP ${answer.status}`;
+}
+
+/** A 2xx body that did not match the provider's documented schema. */
+export function protocolFailure(what: string, detail: string): TransientEvent {
+  return { type: 'http.transient', reason: 'protocol', message: `unexpected ${what}: ${detail}` };
+}

@@ -1,0 +1,390 @@
+import { assign, fromCallback, type AnyActorRef, type EventObject } from 'xstate';
+import type { z } from 'zod';
+import { clockNow } from './clock.js';
+import { nextDelay } from './delay.js';
+import type {
+  HttpFailureEvent,
+  RateLimitedEvent,
+  RefusalEvent,
+  RejectionKind,
+  TransientEvent,
+} from './events.js';
+import { resolvePollOptions, type PollOptions } from './options.js';
+import type { JobError, JobOutcome, Rejection } from './outcome.js';
+
+/** Version of the context layout; a persisted snapshot of another version is refused on restore. */
+export const SNAPSHOT_SCHEMA_VERSION = 1;
+
+/** What every job actor takes as `input`. Give either `request` (submit, then poll) or `jobId` (attach). */
+export interface JobInput<TRequest, TJobId> {
+  baseUrl: string;
+  /** Sent in the provider's auth header. Never kept in context, snapshots or inspection events: pass it again when restoring. */
+  apiKey?: string;
+  request?: TRequest;
+  jobId?: TJobId;
+  options?: Partial<PollOptions>;
+  /** Aborting it cancels the job, as a `CANCEL` event does. */
+  signal?: AbortSignal;
+}
+
+/** The last thing a provider told us, for people watching the job. */
+export interface LastAnswer {
+  at: number;
+  event: string;
+  httpStatus?: number;
+  message?: string;
+}
+
+/** Context every chart shares; a chart adds its provider's own fields. */
+export interface JobContext<TJobId, TResult> {
+  schemaVersion: typeof SNAPSHOT_SCHEMA_VERSION;
+  provider: string;
+  baseUrl: string;
+  jobId: TJobId | null;
+  /** 0..1, or null when the provider does not say. */
+  progress: number | null;
+  options: PollOptions;
+  startedAt: number;
+  /** The overall deadline (null: none), on the actor system's clock. */
+  deadlineAt: number | null;
+  /** When the current wait ends: the next request is due then. */
+  wakeAt: number | null;
+  /** Why the current wait: a poll interval, a 429, or a retry after a transient failure. */
+  waitReason: 'poll' | 'rateLimited' | 'retry' | null;
+  /** In-progress answers so far (drives the interval's growth). */
+  polls: number;
+  /** Consecutive transient failures. */
+  retries: number;
+  /** Consecutive 429 answers. */
+  rateLimits: number;
+  /** Requests sent so far (all kinds). */
+  requests: number;
+  lastAnswer: LastAnswer | null;
+  /** The last transient failure, while retrying. */
+  lastError: string | null;
+  /** Why the input cannot start a job (the job then ends rejected / invalid at once). */
+  inputProblem: string | null;
+  result: TResult | null;
+  outcome: JobOutcome<TResult, TJobId> | null;
+}
+
+type AnyJobContext = JobContext<unknown, unknown>;
+
+export interface JobSpec<TRequest> {
+  provider: string;
+  defaults: Partial<PollOptions>;
+  /** The provider's create request, checked before anything is sent. */
+  requestSchema: z.ZodType<TRequest>;
+  /** The provider's job ids (string uuid, integer…). */
+  jobIdSchema: z.ZodType;
+  /** Whether the provider needs `apiKey`. */
+  needsKey: boolean;
+}
+
+/** Builds the shared part of a chart's initial context; never throws (a problem ends the job rejected). */
+export function initialJobContext<TRequest, TJobId, TResult>(
+  input: JobInput<TRequest, TJobId> | undefined,
+  spec: JobSpec<TRequest>,
+  now: number,
+): JobContext<TJobId, TResult> & { request: TRequest | null } {
+  const resolved = resolvePollOptions(spec.defaults, input?.options);
+  const options = 'options' in resolved ? resolved.options : resolvePollOptionsOrDefault(spec);
+  const problem = inputProblem(input, spec) ?? ('problem' in resolved ? resolved.problem : null);
+  return {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    provider: spec.provider,
+    baseUrl: typeof input?.baseUrl === 'string' ? input.baseUrl.replace(/\/+$/, '') : '',
+    jobId: input?.jobId ?? null,
+    request: input?.request ?? null,
+    progress: null,
+    options,
+    startedAt: now,
+    deadlineAt: Number.isFinite(options.timeoutMs) ? now + options.timeoutMs : null,
+    wakeAt: null,
+    waitReason: null,
+    polls: 0,
+    retries: 0,
+    rateLimits: 0,
+    requests: 0,
+    lastAnswer: null,
+    lastError: null,
+    inputProblem: problem,
+    result: null,
+    outcome: null,
+  };
+}
+
+function resolvePollOptionsOrDefault(spec: JobSpec<unknown>): PollOptions {
+  const fallback = resolvePollOptions(spec.defaults, undefined);
+  if (!('options' in fallback)) throw new Error(`bad defaults for ${spec.provider}: ${fallback.problem}`);
+  return fallback.options;
+}
+
+function inputProblem<TRequest>(input: JobInput<TRequest, unknown> | undefined, spec: JobSpec<TRequest>): string | null {
+  if (input == null || typeof input !== 'object') return 'input is required: { baseUrl, apiKey, request | jobId }';
+  if (typeof input.baseUrl !== 'string' || !isHttpUrl(input.baseUrl)) {
+    return `baseUrl must be an http(s) URL, got ${JSON.stringify(input.baseUrl)}`;
+  }
+  if (spec.needsKey && (typeof input.apiKey !== 'string' || input.apiKey.trim() === '')) {
+    return `apiKey is missing: ${spec.provider} needs an API key`;
+  }
+  const hasRequest = input.request !== undefined;
+  const hasJobId = input.jobId !== undefined;
+  if (hasRequest === hasJobId) return 'give either request (to submit a job) or jobId (to attach to one), not both';
+  if (hasJobId) {
+    const id = spec.jobIdSchema.safeParse(input.jobId);
+    if (!id.success) return `jobId is not a ${spec.provider} job id: ${JSON.stringify(input.jobId)}`;
+    return null;
+  }
+  const request = spec.requestSchema.safeParse(input.request);
+  if (!request.success) {
+    const issue = request.error.issues[0];
+    return `request.${issue.path.join('.')}: ${issue.message}`;
+  }
+  return null;
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What the job actor was started with, read from the running actor rather than from context:
+ * the key and the abort signal are never copied into context, so they never reach snapshots or inspectors.
+ */
+export function startInputOf(actor: AnyActorRef | undefined): Partial<JobInput<unknown, unknown>> {
+  const input = (actor as unknown as { options?: { input?: unknown } } | undefined)?.options?.input;
+  return input && typeof input === 'object' ? (input as Partial<JobInput<unknown, unknown>>) : {};
+}
+
+/** What a request actor gets: the job's public context plus the key, read at the moment of the request. */
+export interface RequestArgs<TContext> {
+  context: TContext;
+  apiKey: string;
+  signal: AbortSignal;
+  now: () => number;
+}
+
+/**
+ * An invoked actor that performs one HTTP exchange and sends the chart one named event.
+ * Leaving the state aborts the request in flight; a bug in `perform` becomes a transient failure, never an
+ * unhandled rejection. Restoring a snapshot starts it again, so it must be safe to repeat.
+ */
+export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) => Promise<EventObject | null>) {
+  return fromCallback<EventObject, { context: TContext }>(({ input, sendBack, self, system }) => {
+    const controller = new AbortController();
+    const parent = (self as unknown as { _parent?: AnyActorRef })._parent;
+    const apiKey = startInputOf(parent).apiKey ?? '';
+    perform({ context: input.context, apiKey, signal: controller.signal, now: () => clockNow(system) }).then(
+      (event) => {
+        if (event && !controller.signal.aborted) sendBack({ ...event, at: clockNow(system) });
+      },
+      (error: unknown) => {
+        if (controller.signal.aborted) return;
+        const message = error instanceof Error ? error.message : String(error);
+        sendBack({
+          type: 'http.transient',
+          reason: 'protocol',
+          message: `could not read the answer: ${message}`,
+          at: clockNow(system),
+        });
+      },
+    );
+    return () => controller.abort();
+  });
+}
+
+/** Sends `CANCEL` when the `signal` the job was started with is aborted. */
+export const abortSignalListener = fromCallback<EventObject>(({ self, sendBack }) => {
+  const parent = (self as unknown as { _parent?: AnyActorRef })._parent;
+  const signal = startInputOf(parent).signal;
+  if (!signal) return;
+  const onAbort = () => sendBack({ type: 'CANCEL' });
+  if (signal.aborted) {
+    queueMicrotask(onAbort);
+    return;
+  }
+  signal.addEventListener('abort', onAbort, { once: true });
+  return () => signal.removeEventListener('abort', onAbort);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Actions and guards every chart shares. They read the actor system's clock, so SimulatedClock drives them.
+
+type Args = { context: AnyJobContext; event: EventObject; self: AnyActorRef };
+
+const now = (self: AnyActorRef) => clockNow(self.system);
+
+function capAtDeadline(context: AnyJobContext, at: number): number {
+  return context.deadlineAt === null ? at : Math.min(at, context.deadlineAt);
+}
+
+function answerOf(event: EventObject, at: number): LastAnswer {
+  const e = event as Partial<HttpFailureEvent> & EventObject;
+  const answer: LastAnswer = { at, event: event.type };
+  if (typeof e.httpStatus === 'number') answer.httpStatus = e.httpStatus;
+  if (typeof e.message === 'string') answer.message = e.message;
+  return answer;
+}
+
+const sharedActions = {
+  countRequest: assign(({ context }: Args) => ({ requests: context.requests + 1 })),
+
+  /** A good answer: the failure streaks are over; progress is taken when the event carries it. */
+  recordAnswer: assign(({ context, event, self }: Args) => {
+    const progress = (event as { progress?: unknown }).progress;
+    return {
+      retries: 0,
+      rateLimits: 0,
+      lastError: null,
+      lastAnswer: answerOf(event, now(self)),
+      progress: typeof progress === 'number' || progress === null ? progress : context.progress,
+    };
+  }),
+
+  recordJobId: assign(({ event }: Args) => ({ jobId: (event as EventObject & { jobId: unknown }).jobId })),
+
+  /** The job is still running: wait one (growing) poll interval, but never past the overall deadline. */
+  scheduleNextPoll: assign(({ context, self }: Args) => {
+    const at = now(self);
+    const delay = nextDelay(context.options, { kind: 'poll', attempt: context.polls });
+    return { polls: context.polls + 1, waitReason: 'poll' as const, wakeAt: capAtDeadline(context, at + delay) };
+  }),
+
+  /** 429: wait at least what Retry-After says, backing off further on repeated 429s. */
+  scheduleRateLimitWait: assign(({ context, event, self }: Args) => {
+    const e = event as RateLimitedEvent;
+    const at = now(self);
+    const delay = nextDelay(context.options, { kind: 'rateLimited', attempt: context.rateLimits, retryAfterMs: e.retryAfterMs });
+    return {
+      rateLimits: context.rateLimits + 1,
+      waitReason: 'rateLimited' as const,
+      wakeAt: at + delay,
+      lastAnswer: answerOf(event, at),
+    };
+  }),
+
+  /** Transient failure: retry with exponential back-off; the last try is at the deadline at the latest. */
+  scheduleRetry: assign(({ context, event, self }: Args) => {
+    const e = event as TransientEvent;
+    const at = now(self);
+    const delay = nextDelay(context.options, { kind: 'retry', attempt: context.retries });
+    return {
+      retries: context.retries + 1,
+      waitReason: 'retry' as const,
+      wakeAt: capAtDeadline(context, at + delay),
+      lastError: e.message,
+      lastAnswer: answerOf(event, at),
+    };
+  }),
+
+  clearWait: assign(() => ({ wakeAt: null, waitReason: null })),
+
+  /** The job is done: keep the result the provider's answer carried (`event.result`). */
+  recordResult: assign(({ event }: Args) => ({ result: (event as EventObject & { result: unknown }).result })),
+
+  endSucceeded: assign(({ context }: Args) => ({
+    wakeAt: null,
+    waitReason: null,
+    outcome: { status: 'succeeded' as const, jobId: context.jobId, result: context.result },
+  })),
+
+  /** The provider said the job failed (`event.error`: its code and words). */
+  endFailed: assign(({ context, event }: Args) => ({
+    wakeAt: null,
+    waitReason: null,
+    outcome: { status: 'failed' as const, jobId: context.jobId, error: (event as EventObject & { error: JobError }).error },
+  })),
+
+  endRejected: assign(({ context, event, self }: Args) => {
+    const rejection = rejectionOf(context, event);
+    return {
+      wakeAt: null,
+      waitReason: null,
+      lastAnswer: context.inputProblem ? context.lastAnswer : answerOf(event, now(self)),
+      outcome: withJobId({ status: 'rejected' as const, error: rejection }, context.jobId),
+    };
+  }),
+
+  endTimedOut: assign(({ context }: Args) => ({
+    wakeAt: null,
+    waitReason: null,
+    outcome: withJobId({ status: 'timedOut' as const }, context.jobId),
+  })),
+
+  endCancelled: assign(({ context }: Args) => ({
+    wakeAt: null,
+    waitReason: null,
+    outcome: withJobId({ status: 'cancelled' as const }, context.jobId),
+  })),
+};
+
+function withJobId<T extends object>(outcome: T, jobId: unknown): T & { jobId?: never } {
+  return (jobId === null || jobId === undefined ? outcome : { ...outcome, jobId }) as T & { jobId?: never };
+}
+
+function rejectionOf(context: AnyJobContext, event: EventObject): Rejection {
+  if (context.inputProblem) return { kind: 'invalid', message: context.inputProblem };
+  const e = event as HttpFailureEvent;
+  const kind: RejectionKind =
+    e.type === 'http.rateLimited'
+      ? 'rateLimited'
+      : e.type === 'http.transient'
+        ? e.reason === 'protocol'
+          ? 'protocol'
+          : 'unavailable'
+        : (e.type.slice('http.'.length) as RejectionKind);
+  const rejection: Rejection = { kind, message: rejectionMessage(context, e) };
+  if (e.httpStatus !== undefined) rejection.httpStatus = e.httpStatus;
+  const code = (e as RefusalEvent).code;
+  if (code !== undefined) rejection.code = code;
+  return rejection;
+}
+
+function rejectionMessage(context: AnyJobContext, e: HttpFailureEvent): string {
+  if (e.type === 'http.rateLimited') {
+    const seconds = e.retryAfterMs === undefined ? '?' : Math.ceil(e.retryAfterMs / 1000);
+    return `${e.message} (Retry-After ${seconds} s is longer than maxRetryAfterMs ${context.options.maxRetryAfterMs} ms)`;
+  }
+  if (e.type === 'http.transient') return `${e.message} (gave up after ${context.retries + 1} tries)`;
+  return e.message;
+}
+
+/**
+ * The shared actions, typed loosely on purpose: `setup()` types each action for one chart's own context and
+ * events, which a shared implementation cannot name. They read only the fields of {@link JobContext}.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const jobActions = sharedActions as { [K in keyof typeof sharedActions]: any };
+
+/** When an event from the outside world happened: request and timer actors stamp their events with `at`. */
+function eventTime(event: EventObject): number | undefined {
+  const at = (event as { at?: unknown }).at;
+  return typeof at === 'number' ? at : undefined;
+}
+
+type GuardArgs = { context: AnyJobContext; event: EventObject };
+
+export const jobGuards = {
+  hasInputProblem: ({ context }: GuardArgs) => context.inputProblem !== null,
+  isAttach: ({ context }: GuardArgs) => context.jobId !== null,
+  /** The overall deadline had passed when this answer came: no more waiting. */
+  pastDeadline: ({ context, event }: GuardArgs) => {
+    const at = eventTime(event);
+    return at !== undefined && context.deadlineAt !== null && at >= context.deadlineAt;
+  },
+  retryBudgetSpent: ({ context }: GuardArgs) => context.retries >= context.options.maxRetries,
+  retryAfterTooLong: ({ context, event }: GuardArgs) =>
+    ((event as RateLimitedEvent).retryAfterMs ?? 0) > context.options.maxRetryAfterMs,
+  /** The server forbids asking again before the deadline: nothing more can be learnt in time. */
+  retryAfterBeyondDeadline: ({ context, event }: GuardArgs) => {
+    const at = eventTime(event);
+    const wait = (event as RateLimitedEvent).retryAfterMs ?? 0;
+    return at !== undefined && context.deadlineAt !== null && at + wait > context.deadlineAt;
+  },
+};

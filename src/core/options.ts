@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+/** The largest delay `setTimeout` can hold (2^31 − 1 ms, about 24.8 days). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * How a job polls. Every wait of every chart is computed from these by {@link nextDelay}.
+ * All durations are milliseconds.
+ */
+export interface PollOptions {
+  /** First interval between two status requests. */
+  pollIntervalMs: number;
+  /** Each in-progress answer multiplies the interval by this factor (1 = constant)… */
+  pollGrowth: number;
+  /** …up to this cap. */
+  maxPollIntervalMs: number;
+  /** No wait is ever shorter than this (e.g. Perceptis: never poll one job more than once a second). */
+  minDelayMs: number;
+  /** Random extra added to each wait, as a fraction of it (0.1 = up to +10 %). Never shortens a wait. */
+  jitter: number;
+  /** Overall deadline, counted from the start of the job; `Infinity` for none. */
+  timeoutMs: number;
+  /** Consecutive transient failures (5xx, network, time-out, unreadable body) tolerated before the job ends. */
+  maxRetries: number;
+  /** First wait after a transient failure; doubles with each consecutive one, up to `maxPollIntervalMs`. */
+  retryDelayMs: number;
+  /** Time-out of one HTTP request. */
+  requestTimeoutMs: number;
+  /** A `Retry-After` longer than this is an answer, not a wait: the job ends rejected (`rateLimited`). */
+  maxRetryAfterMs: number;
+}
+
+export const defaultPollOptions: PollOptions = {
+  pollIntervalMs: 3_000,
+  pollGrowth: 1,
+  maxPollIntervalMs: 30_000,
+  minDelayMs: 0,
+  jitter: 0.1,
+  timeoutMs: 15 * 60_000,
+  maxRetries: 5,
+  retryDelayMs: 1_000,
+  requestTimeoutMs: 30_000,
+  maxRetryAfterMs: 10 * 60_000,
+};
+
+const duration = z.number().finite().nonnegative();
+const optionsSchema = z
+  .object({
+    pollIntervalMs: duration,
+    pollGrowth: z.number().finite().min(1),
+    maxPollIntervalMs: duration,
+    minDelayMs: duration,
+    jitter: z.number().min(0).max(1),
+    timeoutMs: z.union([z.number().positive(), z.literal(Infinity)]),
+    maxRetries: z.number().int().nonnegative(),
+    retryDelayMs: duration,
+    requestTimeoutMs: z.number().positive().max(MAX_TIMER_MS),
+    maxRetryAfterMs: duration,
+  })
+  .strict();
+
+/**
+ * Merges a user's options over a provider's defaults and checks them.
+ * Returns either the options or a sentence saying what is wrong (never throws: a bad option ends the job `rejected`).
+ */
+export function resolvePollOptions(
+  providerDefaults: Partial<PollOptions>,
+  user: Partial<PollOptions> | undefined,
+): { options: PollOptions } | { problem: string } {
+  const merged = { ...defaultPollOptions, ...providerDefaults, ...stripUndefined(user ?? {}) };
+  const parsed = optionsSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { problem: `options.${issue.path.join('.')}: ${issue.message}` };
+  }
+  if (merged.maxPollIntervalMs < merged.pollIntervalMs) {
+    return { problem: 'options.maxPollIntervalMs must not be smaller than options.pollIntervalMs' };
+  }
+  return { options: merged };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,90 @@
+/**
+ * The poller's own states, shared by every chart: `requesting` one answer, `waiting` for the next poll,
+ * `backingOff` after a 429, `retrying` after a transient failure. Each wait is a durable timer on an
+ * absolute deadline (`context.wakeAt`). A chart places them in its own lifecycle with these builders.
+ */
+
+/**
+ * A state config built outside a chart's `setup()`: XState cannot check names of shared actions, guards and
+ * actors across that boundary, so the builders return it untyped; the model-based tests walk every one of them.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type StateConfig = any;
+
+/** What every request state does with a failure: wait as told after a 429, retry transient ones, end on refusals. */
+export function failureTransitions(chartId: string) {
+  return {
+    'http.rateLimited': [
+      { guard: 'retryAfterTooLong', target: `#${chartId}.rejected` },
+      { guard: 'retryAfterBeyondDeadline', target: `#${chartId}.timedOut` },
+      { target: 'backingOff', actions: 'scheduleRateLimitWait' },
+    ],
+    'http.transient': [
+      { guard: 'retryBudgetSpent', target: `#${chartId}.rejected` },
+      { target: 'retrying', actions: 'scheduleRetry' },
+    ],
+    ...rejectionTransitions(chartId),
+  } as const;
+}
+
+/** Refusals end the job: our request was refused, and asking again would get the same answer. */
+export function rejectionTransitions(chartId: string) {
+  const target = `#${chartId}.rejected`;
+  return {
+    'http.unauthorized': target,
+    'http.forbidden': target,
+    'http.notFound': target,
+    'http.payment': target,
+    'http.invalid': target,
+  } as const;
+}
+
+/** One request in flight; `actor` sends back one named event. */
+export function requestingState(chartId: string, actor: string): StateConfig {
+  return {
+    tags: 'requesting',
+    entry: 'countRequest',
+    invoke: { src: actor, input: ({ context }: { context: unknown }) => ({ context }) },
+    on: failureTransitions(chartId),
+  } as const;
+}
+
+/** A wait until `context.wakeAt`, then back to `requesting`; past the overall deadline the job times out instead. */
+export function waitState(chartId: string, then = 'requesting'): StateConfig {
+  return {
+    tags: 'waiting',
+    always: { guard: 'pastDeadline', target: `#${chartId}.timedOut` },
+    invoke: { src: 'timer', input: ({ context }: { context: { wakeAt: number | null } }) => ({ at: context.wakeAt ?? 0 }) },
+    on: { 'timer.due': { target: then, actions: 'clearWait' } },
+  } as const;
+}
+
+/** Creating the job: one request, retried after 429s and transient failures. */
+export function submitStates(chartId: string, actor: string): StateConfig {
+  return {
+    initial: 'requesting',
+    states: {
+      requesting: requestingState(chartId, actor),
+      backingOff: waitState(chartId),
+      retrying: waitState(chartId),
+    },
+  } as const;
+}
+
+/**
+ * Polling the job's status. `inProgress` are the events that mean "still running, ask again later";
+ * the chart handles the other answers (done, failed, needs a person) around this region.
+ */
+export function pollerStates(chartId: string, actor: string, inProgress: readonly string[]): StateConfig {
+  const requesting = requestingState(chartId, actor);
+  const again = { target: 'waiting', actions: ['recordAnswer', 'scheduleNextPoll'] } as const;
+  return {
+    initial: 'requesting',
+    states: {
+      requesting: { ...requesting, on: { ...requesting.on, ...Object.fromEntries(inProgress.map((e) => [e, again])) } },
+      waiting: waitState(chartId),
+      backingOff: waitState(chartId),
+      retrying: waitState(chartId),
+    },
+  } as const;
+}

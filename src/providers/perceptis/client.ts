@@ -1,0 +1,92 @@
+import { classifyFailure, parseJson, protocolFailure, sendRequest, type ProviderWords } from '../../core/http.js';
+import type { HttpFailureEvent } from '../../core/events.js';
+import { describeSchemaError } from '../../core/schema.js';
+import {
+  perceptisCreatedSchema,
+  perceptisErrorSchema,
+  perceptisStatusSchema,
+  perceptisStatusValues,
+  type PerceptisRequest,
+  type PerceptisResult,
+} from './schema.js';
+
+/** The named events the Perceptis chart receives from its requests. */
+export type PerceptisAnswerEvent =
+  | { type: 'submit.accepted'; jobId: string }
+  | { type: 'status.pending' }
+  | { type: 'status.processing' }
+  | { type: 'status.completed'; progress: 1; result: PerceptisResult }
+  | { type: 'status.failed'; error: { code?: string; message: string } }
+  | HttpFailureEvent;
+
+export interface PerceptisCall {
+  baseUrl: string;
+  apiKey: string;
+  timeoutMs: number;
+  signal: AbortSignal;
+  now: () => number;
+}
+
+const auth = (apiKey: string) => ({ authorization: `Bearer ${apiKey}` });
+
+export function readPerceptisWords(body: unknown): ProviderWords {
+  const parsed = perceptisErrorSchema.safeParse(body);
+  return parsed.success ? { code: parsed.data.error.code, message: parsed.data.error.message } : {};
+}
+
+/** `POST /api/v1/generate`, with an `Idempotency-Key` so that a retried or restored create never makes a second job. */
+export async function createPerceptisJob(
+  call: PerceptisCall,
+  request: PerceptisRequest,
+  idempotencyKey: string,
+): Promise<PerceptisAnswerEvent | null> {
+  const answer = await sendRequest({
+    url: `${call.baseUrl}/api/v1/generate`,
+    method: 'POST',
+    headers: { ...auth(call.apiKey), 'idempotency-key': idempotencyKey },
+    json: request,
+    timeoutMs: call.timeoutMs,
+    signal: call.signal,
+  });
+  if (answer === null || 'type' in answer) return answer;
+  if (answer.status < 200 || answer.status > 299) return classifyFailure(answer, readPerceptisWords, call.now());
+  const created = perceptisCreatedSchema.safeParse(parseJson(answer.text));
+  if (!created.success) return protocolFailure('create answer', describeSchemaError(created.error, answer.text));
+  return { type: 'submit.accepted', jobId: created.data.job_id };
+}
+
+/** `GET /api/v1/status/{job_id}`: safe to repeat, and the way to get fresh download links. */
+export async function getPerceptisStatus(call: PerceptisCall, jobId: string): Promise<PerceptisAnswerEvent | null> {
+  const answer = await sendRequest({
+    url: `${call.baseUrl}/api/v1/status/${encodeURIComponent(jobId)}`,
+    method: 'GET',
+    headers: auth(call.apiKey),
+    timeoutMs: call.timeoutMs,
+    signal: call.signal,
+  });
+  if (answer === null || 'type' in answer) return answer;
+  if (answer.status < 200 || answer.status > 299) return classifyFailure(answer, readPerceptisWords, call.now());
+  const parsed = perceptisStatusSchema.safeParse(parseJson(answer.text));
+  if (!parsed.success) return protocolFailure('status answer', describeSchemaError(parsed.error, answer.text));
+  const body = parsed.data;
+  switch (body.status as (typeof perceptisStatusValues)[number]) {
+    case 'pending':
+      return { type: 'status.pending' };
+    case 'processing':
+      return { type: 'status.processing' };
+    case 'completed':
+      if (!body.downloads?.length) return protocolFailure('status answer', 'completed without downloads');
+      return {
+        type: 'status.completed',
+        progress: 1,
+        result: { outputType: body.output_type ?? null, downloads: body.downloads },
+      };
+    case 'failed':
+      return {
+        type: 'status.failed',
+        error: { code: body.error?.code, message: body.error?.message ?? 'the job failed (no message given)' },
+      };
+    default:
+      return protocolFailure('status value', JSON.stringify(body.status));
+  }
+}

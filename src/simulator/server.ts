@@ -1,0 +1,170 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { SimAnswer, SimRequest, SimRoute } from './http.js';
+import { PerceptisSim, type PerceptisSimOptions } from './perceptis.js';
+
+/** One request as the simulator saw it. Keys and signatures are never recorded. */
+export interface RequestLogEntry {
+  /** On the simulator's clock. */
+  at: number;
+  provider: string;
+  method: string;
+  /** The path without its query (download links carry signatures there). */
+  path: string;
+  jobId?: string | number;
+  /** The HTTP status answered, or the wire fault played. */
+  answer: number | string;
+}
+
+export interface SimulatorOptions {
+  /** Default 0: any free port. */
+  port?: number;
+  /** The simulator's clock. Tests pass the `SimulatedClock`'s `now` so scripts, rate limits and the log share the job's time. */
+  now?: () => number;
+  perceptis?: PerceptisSimOptions;
+}
+
+export interface Simulator {
+  /** e.g. `http://127.0.0.1:41234`: the `baseUrl` of every provider. */
+  url: string;
+  port: number;
+  perceptis: PerceptisSim;
+  /** Every request so far, oldest first. */
+  readonly log: RequestLogEntry[];
+  /** Requests of one provider (and job). */
+  requests(provider: string, jobId?: string | number): RequestLogEntry[];
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+/** Starts the simulated providers on 127.0.0.1: one real HTTP server speaking every provider's API. */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const now = options.now ?? Date.now;
+  const perceptis = new PerceptisSim(options.perceptis);
+  const routes: SimRoute[] = [...perceptis.routes()];
+  const log: RequestLogEntry[] = [];
+  const sockets = new Set<Socket>();
+  let baseUrl = '';
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) send(res, { status: 500, body: { error: 'simulator error', message: String(err) } });
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', baseUrl);
+    const method = req.method ?? 'GET';
+    const route = routes.find((r) => r.method === method && r.pattern.test(url.pathname));
+    const rawBody = await readBody(req);
+    if (!route) {
+      const known = routes.some((r) => r.pattern.test(url.pathname));
+      log.push({ at: now(), provider: 'unknown', method, path: url.pathname, answer: known ? 405 : 404 });
+      send(res, { status: known ? 405 : 404, body: { error: known ? 'method not allowed' : 'no such endpoint' } });
+      return;
+    }
+    const request: SimRequest = {
+      method,
+      path: url.pathname,
+      params: { ...(route.pattern.exec(url.pathname)?.groups ?? {}) },
+      query: url.searchParams,
+      headers: req.headers,
+      body: parseJson(rawBody),
+      rawBody,
+      now: now(),
+      baseUrl,
+    };
+    const answer = await route.handle(request);
+    log.push({
+      at: request.now,
+      provider: route.provider,
+      method,
+      path: url.pathname,
+      ...(answer.jobId === undefined ? {} : { jobId: answer.jobId }),
+      answer: 'fault' in answer ? answer.fault : answer.status,
+    });
+    send(res, answer);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  baseUrl = `http://127.0.0.1:${port}`;
+
+  return {
+    url: baseUrl,
+    port,
+    perceptis,
+    log,
+    requests: (provider, jobId) => log.filter((e) => e.provider === provider && (jobId === undefined || e.jobId === jobId)),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', () => resolve(''));
+  });
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function send(res: ServerResponse, answer: SimAnswer): void {
+  if ('fault' in answer) {
+    playFault(res, answer.fault);
+    return;
+  }
+  const body = answer.raw ?? (answer.body === undefined ? '' : JSON.stringify(answer.body));
+  res.writeHead(answer.status, {
+    'content-type': answer.contentType ?? 'application/json',
+    ...answer.headers,
+  });
+  res.end(body);
+}
+
+function playFault(res: ServerResponse, fault: Extract<SimAnswer, { fault: unknown }>['fault']): void {
+  switch (fault) {
+    case 'reset':
+      res.socket?.destroy();
+      return;
+    case 'hang':
+      return; // the socket stays open until the client gives up or the simulator closes
+    case 'notJson':
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('this is not JSON');
+      return;
+    case 'truncated':
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"status": "proc');
+      return;
+    case 'html':
+      res.writeHead(502, { 'content-type': 'text/html' });
+      res.end('<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>');
+      return;
+  }
+}

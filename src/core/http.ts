@@ -26,6 +26,15 @@ const MAX_BODY_CHARS = 16 * 1024 * 1024;
  * for network errors and time-outs. Resolves `null` when `signal` was aborted by us (the job was cancelled).
  */
 export async function sendRequest(request: HttpRequest): Promise<HttpAnswer | TransientEvent | null> {
+  // ofetch ignores its `timeout` when a `signal` is given, so both are combined here; the time-out covers the body too.
+  const controller = new AbortController();
+  const cancel = () => controller.abort();
+  request.signal.addEventListener('abort', cancel, { once: true });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, request.timeoutMs);
   try {
     const hasBody = request.json !== undefined;
     const response = await ofetch.raw(request.url, {
@@ -40,24 +49,23 @@ export async function sendRequest(request: HttpRequest): Promise<HttpAnswer | Tr
       ignoreResponseError: true,
       retry: false,
       redirect: 'follow',
-      timeout: request.timeoutMs,
-      signal: request.signal,
+      signal: controller.signal,
     });
     const text = typeof response._data === 'string' ? response._data : '';
     return { status: response.status, headers: response.headers, text: text.slice(0, MAX_BODY_CHARS) };
   } catch (error) {
     if (request.signal.aborted) return null;
-    return networkFailure(error, request.timeoutMs);
+    if (timedOut) return { type: 'http.transient', reason: 'timeout', message: `no answer within ${request.timeoutMs} ms` };
+    return networkFailure(error);
+  } finally {
+    clearTimeout(timer);
+    request.signal.removeEventListener('abort', cancel);
   }
 }
 
-function networkFailure(error: unknown, timeoutMs: number): TransientEvent {
+function networkFailure(error: unknown): TransientEvent {
   const chain: unknown[] = [];
   for (let e: unknown = error; e && chain.length < 5; e = (e as { cause?: unknown }).cause) chain.push(e);
-  const timedOut = chain.some((e) => ['TimeoutError', 'AbortError'].includes((e as Error).name));
-  if (timedOut) {
-    return { type: 'http.transient', reason: 'timeout', message: `no answer within ${timeoutMs} ms` };
-  }
   const code = chain.map((e) => (e as { code?: string }).code).find((c) => typeof c === 'string');
   const innermost = chain[chain.length - 1] as Error | undefined;
   const detail = code ?? innermost?.message ?? 'network error';

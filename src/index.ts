@@ -1,0 +1,8 @@
+/** jobcharts: one XState v5 statechart per generation provider, run as an actor that ends in a typed outcome. */
+export * from './perceptis.js';
+export { settle, type JobOutcome, type JobError, type Rejection } from './core/outcome.js';
+export type { RejectionKind } from './core/events.js';
+export type { JobInput, JobContext, LastAnswer } from './core/job.js';
+export { SNAPSHOT_SCHEMA_VERSION } from './core/job.js';
+export { defaultPollOptions, MAX_TIMER_MS, type PollOptions } from './core/options.js';
+export { nextDelay, parseRetryAfter, type DelayInput, type WaitKind } from './core/delay.js';

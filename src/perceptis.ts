@@ -1,0 +1,3 @@
+/** `jobcharts/perceptis`: the Perceptis job chart and its types. */
+export { perceptisJob, type PerceptisContext, type PerceptisJobInput, type PerceptisOutcome } from '../machines/perceptis.js';
+export type { PerceptisRequest, PerceptisResult, PerceptisDownload } from './providers/perceptis/schema.js';

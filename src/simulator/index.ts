@@ -1,0 +1,13 @@
+/** `jobcharts/simulator`: the simulated providers, for your own app's tests. */
+export { startSimulator, type Simulator, type SimulatorOptions, type RequestLogEntry } from './server.js';
+export {
+  PerceptisSim,
+  PERCEPTIS_TEST_KEY,
+  PERCEPTIS_INELIGIBLE_KEY,
+  perceptisDefaultScript,
+  type PerceptisScript,
+  type PerceptisStatusStep,
+  type PerceptisSimOptions,
+} from './perceptis.js';
+export type { JobScript, ScriptStep, TimedStep } from './script.js';
+export type { WireFault } from './http.js';

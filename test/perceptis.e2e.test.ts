@@ -379,10 +379,13 @@ describe('Perceptis persistence', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     const first = job(sim.url, clock);
-    const persisted = first.getPersistedSnapshot() as { context: { schemaVersion: number } };
+    const persisted = first.getPersistedSnapshot() as unknown as { context: { schemaVersion: number } };
     first.stop();
     const old = { ...persisted, context: { ...persisted.context, schemaVersion: 0 } };
-    const restored = createActor(perceptisJob, { snapshot: old, input: { baseUrl: sim.url, apiKey: PERCEPTIS_TEST_KEY } }).start();
+    const restored = createActor(perceptisJob, {
+      snapshot: old as unknown as ReturnType<typeof first.getPersistedSnapshot>,
+      input: { baseUrl: sim.url, apiKey: PERCEPTIS_TEST_KEY },
+    }).start();
     const outcome = await settle(restored);
     expect(outcome).toMatchObject({ status: 'rejected', error: { kind: 'invalid' } });
     if (outcome.status === 'rejected') expect(outcome.error.message).toMatch(/schema version is 0/);

@@ -18,6 +18,7 @@ import {
   initialJobContext,
   jobActions,
   jobGuards,
+  providerCallOf,
   requestActor,
   type JobContext,
   type JobInput,
@@ -29,7 +30,6 @@ import {
   createPerceptisJob,
   getPerceptisStatus,
   type PerceptisAnswerEvent,
-  type PerceptisCall,
 } from '../src/providers/perceptis/client.js';
 import {
   perceptisJobIdSchema,
@@ -48,13 +48,6 @@ export type PerceptisOutcome = JobOutcome<PerceptisResult, string>;
 type PerceptisEvent = PerceptisAnswerEvent | { type: 'timer.due'; at: number } | CancelEvent;
 
 const perceptisRequest = requestActor<PerceptisContext>;
-const callOf = ({ context, apiKey, signal, now }: Parameters<Parameters<typeof perceptisRequest>[0]>[0]): PerceptisCall => ({
-  baseUrl: context.baseUrl,
-  apiKey,
-  timeoutMs: context.options.requestTimeoutMs,
-  signal,
-  now,
-});
 
 export const perceptisJob = withSnapshotVersion(
   setup({
@@ -68,8 +61,8 @@ export const perceptisJob = withSnapshotVersion(
     actors: {
       timer: durableTimer,
       abortSignal: abortSignalListener,
-      create: perceptisRequest((args) => createPerceptisJob(callOf(args), args.context.request!, args.context.idempotencyKey)),
-      status: perceptisRequest((args) => getPerceptisStatus(callOf(args), args.context.jobId!)),
+      create: perceptisRequest((args) => createPerceptisJob(providerCallOf(args), args.context.request!, args.context.idempotencyKey)),
+      status: perceptisRequest((args) => getPerceptisStatus(providerCallOf(args), args.context.jobId!)),
     },
     actions: jobActions,
     guards: jobGuards,

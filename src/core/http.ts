@@ -1,6 +1,8 @@
 import { ofetch } from 'ofetch';
+import type { z } from 'zod';
 import type { HttpFailureEvent, RefusalEvent, TransientEvent } from './events.js';
 import { parseRetryAfter } from './delay.js';
+import { describeSchemaError } from './schema.js';
 
 /** A response as it came off the wire: the body is kept as text so an unreadable body is an outcome, not a throw. */
 export interface HttpAnswer {
@@ -147,4 +149,41 @@ function fallbackMessage(answer: HttpAnswer): string {
 /** A 2xx body that did not match the provider's documented schema. */
 export function protocolFailure(what: string, detail: string): TransientEvent {
   return { type: 'http.transient', reason: 'protocol', message: `unexpected ${what}: ${detail}` };
+}
+
+/** A 2xx answer whose body matched its schema. */
+export interface JsonBody<T> {
+  body: T;
+  answer: HttpAnswer;
+}
+
+export interface JsonExchange<T, TFailure> {
+  request: HttpRequest;
+  /** The documented 2xx body. */
+  schema: z.ZodType<T>;
+  /** Names the body in a protocol failure, e.g. `'status answer'`. */
+  what: string;
+  /** The chart's event for a non-2xx answer (usually {@link classifyFailure} with the provider's words). */
+  onFailure: (answer: HttpAnswer) => TFailure;
+}
+
+/**
+ * One JSON exchange, the way every client does it: send, turn a non-2xx answer into the chart's event,
+ * check a 2xx body against its schema (a mismatch is a transient `protocol` failure). Never throws.
+ * Resolves with the parsed body, an event for the chart, or `null` when we aborted it.
+ */
+export async function callJson<T, TFailure>(
+  exchange: JsonExchange<T, TFailure>,
+): Promise<JsonBody<T> | TransientEvent | TFailure | null> {
+  const answer = await sendRequest(exchange.request);
+  if (answer === null || 'type' in answer) return answer;
+  if (answer.status < 200 || answer.status > 299) return exchange.onFailure(answer);
+  const parsed = exchange.schema.safeParse(parseJson(answer.text));
+  if (!parsed.success) return protocolFailure(exchange.what, describeSchemaError(parsed.error, answer.text));
+  return { body: parsed.data, answer };
+}
+
+/** Whether {@link callJson} gave a parsed body (otherwise it gave the chart's event, or `null`). */
+export function isJsonBody<T>(value: JsonBody<T> | object | null): value is JsonBody<T> {
+  return value !== null && 'body' in value && 'answer' in value && !('type' in value);
 }

@@ -388,3 +388,17 @@ export const jobGuards = {
     return at !== undefined && context.deadlineAt !== null && at + wait > context.deadlineAt;
   },
 };
+
+/** What a provider client needs for one exchange: where, with which key, for how long, and the job's clock. */
+export interface ProviderCall {
+  baseUrl: string;
+  apiKey: string;
+  timeoutMs: number;
+  signal: AbortSignal;
+  now: () => number;
+}
+
+/** The {@link ProviderCall} of a request actor's run. */
+export function providerCallOf({ context, apiKey, signal, now }: RequestArgs<JobContext<unknown, unknown>>): ProviderCall {
+  return { baseUrl: context.baseUrl, apiKey, timeoutMs: context.options.requestTimeoutMs, signal, now };
+}

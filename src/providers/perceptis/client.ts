@@ -1,6 +1,13 @@
-import { classifyFailure, parseJson, protocolFailure, sendRequest, type ProviderWords } from '../../core/http.js';
 import type { HttpFailureEvent } from '../../core/events.js';
-import { describeSchemaError } from '../../core/schema.js';
+import type { ProviderCall } from '../../core/job.js';
+import {
+  callJson,
+  classifyFailure,
+  isJsonBody,
+  protocolFailure,
+  type HttpAnswer,
+  type ProviderWords,
+} from '../../core/http.js';
 import {
   perceptisCreatedSchema,
   perceptisErrorSchema,
@@ -19,13 +26,7 @@ export type PerceptisAnswerEvent =
   | { type: 'status.failed'; error: { code?: string; message: string } }
   | HttpFailureEvent;
 
-export interface PerceptisCall {
-  baseUrl: string;
-  apiKey: string;
-  timeoutMs: number;
-  signal: AbortSignal;
-  now: () => number;
-}
+export type PerceptisCall = ProviderCall;
 
 const auth = (apiKey: string) => ({ authorization: `Bearer ${apiKey}` });
 
@@ -40,35 +41,41 @@ export async function createPerceptisJob(
   request: PerceptisRequest,
   idempotencyKey: string,
 ): Promise<PerceptisAnswerEvent | null> {
-  const answer = await sendRequest({
-    url: `${call.baseUrl}/api/v1/generate`,
-    method: 'POST',
-    headers: { ...auth(call.apiKey), 'idempotency-key': idempotencyKey },
-    json: request,
-    timeoutMs: call.timeoutMs,
-    signal: call.signal,
+  const got = await callJson({
+    request: {
+      url: `${call.baseUrl}/api/v1/generate`,
+      method: 'POST',
+      headers: { ...auth(call.apiKey), 'idempotency-key': idempotencyKey },
+      json: request,
+      timeoutMs: call.timeoutMs,
+      signal: call.signal,
+    },
+    schema: perceptisCreatedSchema,
+    what: 'create answer',
+    onFailure: failureOf(call),
   });
-  if (answer === null || 'type' in answer) return answer;
-  if (answer.status < 200 || answer.status > 299) return classifyFailure(answer, readPerceptisWords, call.now());
-  const created = perceptisCreatedSchema.safeParse(parseJson(answer.text));
-  if (!created.success) return protocolFailure('create answer', describeSchemaError(created.error, answer.text));
-  return { type: 'submit.accepted', jobId: created.data.job_id };
+  if (!isJsonBody(got)) return got;
+  return { type: 'submit.accepted', jobId: got.body.job_id };
 }
+
+const failureOf = (call: PerceptisCall) => (answer: HttpAnswer) => classifyFailure(answer, readPerceptisWords, call.now());
 
 /** `GET /api/v1/status/{job_id}`: safe to repeat, and the way to get fresh download links. */
 export async function getPerceptisStatus(call: PerceptisCall, jobId: string): Promise<PerceptisAnswerEvent | null> {
-  const answer = await sendRequest({
-    url: `${call.baseUrl}/api/v1/status/${encodeURIComponent(jobId)}`,
-    method: 'GET',
-    headers: auth(call.apiKey),
-    timeoutMs: call.timeoutMs,
-    signal: call.signal,
+  const got = await callJson({
+    request: {
+      url: `${call.baseUrl}/api/v1/status/${encodeURIComponent(jobId)}`,
+      method: 'GET',
+      headers: auth(call.apiKey),
+      timeoutMs: call.timeoutMs,
+      signal: call.signal,
+    },
+    schema: perceptisStatusSchema,
+    what: 'status answer',
+    onFailure: failureOf(call),
   });
-  if (answer === null || 'type' in answer) return answer;
-  if (answer.status < 200 || answer.status > 299) return classifyFailure(answer, readPerceptisWords, call.now());
-  const parsed = perceptisStatusSchema.safeParse(parseJson(answer.text));
-  if (!parsed.success) return protocolFailure('status answer', describeSchemaError(parsed.error, answer.text));
-  const body = parsed.data;
+  if (!isJsonBody(got)) return got;
+  const body = got.body;
   switch (body.status as (typeof perceptisStatusValues)[number]) {
     case 'pending':
       return { type: 'status.pending' };

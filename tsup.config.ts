@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     perceptis: 'src/perceptis.ts',
+    bland: 'src/bland.ts',
     simulator: 'src/simulator/index.ts',
   },
   format: ['esm', 'cjs'],

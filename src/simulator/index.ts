@@ -9,5 +9,6 @@ export {
   type PerceptisStatusStep,
   type PerceptisSimOptions,
 } from './perceptis.js';
+export { BlandSim, BLAND_TEST_KEY, blandDefaultScript, type BlandScript, type BlandStatusStep, type BlandSimOptions } from './bland.js';
 export type { JobScript, ScriptStep, TimedStep } from './script.js';
 export type { WireFault } from './http.js';

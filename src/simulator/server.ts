@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import type { SimAnswer, SimRequest, SimRoute } from './http.js';
 import { PerceptisSim, type PerceptisSimOptions } from './perceptis.js';
+import { BlandSim, type BlandSimOptions } from './bland.js';
 
 /** One request as the simulator saw it. Keys and signatures are never recorded. */
 export interface RequestLogEntry {
@@ -22,6 +23,7 @@ export interface SimulatorOptions {
   /** The simulator's clock. Tests pass the `SimulatedClock`'s `now` so scripts, rate limits and the log share the job's time. */
   now?: () => number;
   perceptis?: PerceptisSimOptions;
+  bland?: BlandSimOptions;
 }
 
 export interface Simulator {
@@ -29,6 +31,7 @@ export interface Simulator {
   url: string;
   port: number;
   perceptis: PerceptisSim;
+  bland: BlandSim;
   /** Every request so far, oldest first. */
   readonly log: RequestLogEntry[];
   /** Requests of one provider (and job). */
@@ -42,7 +45,9 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024;
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const now = options.now ?? Date.now;
   const perceptis = new PerceptisSim(options.perceptis);
+  const bland = new BlandSim(options.bland);
   const routes: SimRoute[] = [...perceptis.routes()];
+  routes.push(...bland.routes());
   const log: RequestLogEntry[] = [];
   const sockets = new Set<Socket>();
   let baseUrl = '';
@@ -102,6 +107,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     url: baseUrl,
     port,
     perceptis,
+    bland,
     log,
     requests: (provider, jobId) => log.filter((e) => e.provider === provider && (jobId === undefined || e.jobId === jobId)),
     close: () =>

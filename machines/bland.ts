@@ -1,0 +1,117 @@
+/**
+ * Bland AI — conversational pathway generation (seed 000).
+ *
+ *   POST /v1/pathway/generate                    { input_prompt (100..8000 chars), input_name? } → { data: { jobId } }
+ *   GET  /v1/pathway/generate/status/{job_id}    → { data: { ready: false } } … → { data: { ready: true, pathway_id } }
+ *                                                                              or { data: { ready: true, error } }
+ *   any refusal                                  → { data: null, errors: [{ error, message }] }, e.g. "Job not found"
+ *
+ * The POST only queues the job: Bland starts generating on the first status request, so polling starts at once.
+ * Bland reports no progress and no stages: one `generating` state until it is ready.
+ * Bland documents no idempotency key: a snapshot persisted while the create was in flight sends it again.
+ */
+import { setup } from 'xstate';
+import { clockNow, durableTimer } from '../src/core/clock.js';
+import type { CancelEvent } from '../src/core/events.js';
+import {
+  abortSignalListener,
+  initialJobContext,
+  jobActions,
+  jobGuards,
+  providerCallOf,
+  requestActor,
+  type JobContext,
+  type JobInput,
+} from '../src/core/job.js';
+import type { JobOutcome } from '../src/core/outcome.js';
+import { withSnapshotVersion } from '../src/core/persist.js';
+import { pollerStates, submitStates } from '../src/core/states.js';
+import { createBlandJob, getBlandStatus, type BlandAnswerEvent } from '../src/providers/bland/client.js';
+import { blandJobIdSchema, blandRequestSchema, type BlandRequest, type BlandResult } from '../src/providers/bland/schema.js';
+
+export type BlandJobInput = JobInput<BlandRequest, string>;
+export interface BlandContext extends JobContext<string, BlandResult> {
+  request: BlandRequest | null;
+}
+export type BlandOutcome = JobOutcome<BlandResult, string>;
+type BlandEvent = BlandAnswerEvent | { type: 'timer.due'; at: number } | CancelEvent;
+
+const blandRequest = requestActor<BlandContext>;
+
+export const blandJob = withSnapshotVersion(
+  setup({
+    types: {
+      input: {} as BlandJobInput,
+      context: {} as BlandContext,
+      events: {} as BlandEvent,
+      output: {} as BlandOutcome,
+      tags: {} as 'waiting' | 'requesting',
+    },
+    actors: {
+      timer: durableTimer,
+      abortSignal: abortSignalListener,
+      create: blandRequest((args) => createBlandJob(providerCallOf(args), args.context.request!)),
+      status: blandRequest((args) => getBlandStatus(providerCallOf(args), args.context.jobId!)),
+    },
+    actions: jobActions,
+    guards: jobGuards,
+  }).createMachine({
+    id: 'bland',
+    context: ({ input, self }) =>
+      initialJobContext<BlandRequest, string, BlandResult>(
+        input,
+        {
+          provider: 'bland',
+          // Not documented by Bland. A pathway takes tens of seconds to generate: ask every 3 s, slowing to 20 s
+          // on long generations, and never more than once a second.
+          defaults: { pollIntervalMs: 3_000, pollGrowth: 1.5, maxPollIntervalMs: 20_000, minDelayMs: 1_000 },
+          requestSchema: blandRequestSchema,
+          jobIdSchema: blandJobIdSchema,
+          needsKey: true,
+        },
+        clockNow(self.system),
+      ),
+    invoke: { src: 'abortSignal' },
+    on: { CANCEL: '.cancelled' },
+    initial: 'starting',
+    states: {
+      starting: {
+        always: [
+          { guard: 'hasInputProblem', target: 'rejected' },
+          { guard: 'isAttach', target: 'polling' },
+          { target: 'submitting' },
+        ],
+      },
+      submitting: {
+        ...submitStates('bland', 'create'),
+        on: { 'submit.accepted': { target: 'polling', actions: ['recordAnswer', 'recordJobId'] } },
+      },
+      polling: {
+        type: 'parallel',
+        states: {
+          provider: {
+            initial: 'unknown',
+            states: {
+              /** Bland has not answered a status request yet (just queued, or attached by id). */
+              unknown: {},
+              /** `ready: false`. */
+              generating: {},
+            },
+            on: { 'status.notReady': '.generating' },
+          },
+          poller: pollerStates('bland', 'status', ['status.notReady']),
+        },
+        on: {
+          'status.ready': { target: 'succeeded', actions: ['recordAnswer', 'recordResult'] },
+          'status.failed': { target: 'failed', actions: 'recordAnswer' },
+        },
+      },
+      succeeded: { type: 'final', entry: 'endSucceeded' },
+      failed: { type: 'final', entry: 'endFailed' },
+      rejected: { type: 'final', entry: 'endRejected' },
+      timedOut: { type: 'final', entry: 'endTimedOut' },
+      cancelled: { type: 'final', entry: 'endCancelled' },
+    },
+    output: ({ context }) => context.outcome!,
+  }),
+);

@@ -9,6 +9,8 @@ export interface HttpAnswer {
   status: number;
   headers: Headers;
   text: string;
+  /** The body was longer than {@link MAX_BODY_BYTES}: `text` holds only its start, the rest was never read. */
+  bodyTooLarge?: true;
 }
 
 export interface HttpRequest {
@@ -20,8 +22,11 @@ export interface HttpRequest {
   signal: AbortSignal;
 }
 
-/** Bodies larger than this are not read to the end: a status answer is small. */
-const MAX_BODY_CHARS = 16 * 1024 * 1024;
+/**
+ * Bodies larger than this are not read to the end (the connection is dropped), so a runaway answer cannot fill
+ * memory: a provider's answers are a few kB.
+ */
+export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 /**
  * Sends one request. Resolves with the answer whatever its status, or with a transient failure event
@@ -47,14 +52,14 @@ export async function sendRequest(request: HttpRequest): Promise<HttpAnswer | Tr
         ...request.headers,
       },
       body: hasBody ? JSON.stringify(request.json) : undefined,
-      responseType: 'text',
+      responseType: 'stream',
       ignoreResponseError: true,
       retry: false,
       redirect: 'follow',
       signal: controller.signal,
     });
-    const text = typeof response._data === 'string' ? response._data : '';
-    return { status: response.status, headers: response.headers, text: text.slice(0, MAX_BODY_CHARS) };
+    const body = await readCapped(response._data as ReadableStream<Uint8Array> | null | undefined, MAX_BODY_BYTES);
+    return { status: response.status, headers: response.headers, ...body };
   } catch (error) {
     if (request.signal.aborted) return null;
     if (timedOut) return { type: 'http.transient', reason: 'timeout', message: `no answer within ${request.timeoutMs} ms` };
@@ -62,6 +67,28 @@ export async function sendRequest(request: HttpRequest): Promise<HttpAnswer | Tr
   } finally {
     clearTimeout(timer);
     request.signal.removeEventListener('abort', cancel);
+  }
+}
+
+/** Reads a body as UTF-8 text, up to `maxBytes`; a longer body is cut there and the rest is never read. */
+async function readCapped(
+  stream: ReadableStream<Uint8Array> | null | undefined,
+  maxBytes: number,
+): Promise<{ text: string; bodyTooLarge?: true }> {
+  if (!stream) return { text: '' };
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { text: text + decoder.decode() };
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return { text: text + decoder.decode(value.subarray(0, value.byteLength - (size - maxBytes))), bodyTooLarge: true };
+    }
+    text += decoder.decode(value, { stream: true });
   }
 }
 
@@ -178,6 +205,7 @@ export async function callJson<T, TFailure>(
   const answer = await sendRequest(exchange.request);
   if (answer === null || 'type' in answer) return answer;
   if (answer.status < 200 || answer.status > 299) return exchange.onFailure(answer);
+  if (answer.bodyTooLarge) return protocolFailure(exchange.what, `body larger than ${MAX_BODY_BYTES} bytes (not read to the end)`);
   const parsed = exchange.schema.safeParse(parseJson(answer.text));
   if (!parsed.success) return protocolFailure(exchange.what, describeSchemaError(parsed.error, answer.text));
   return { body: parsed.data, answer };

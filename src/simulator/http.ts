@@ -26,7 +26,29 @@ export type WireFault =
   /** 200 with JSON cut in the middle. */
   | 'truncated'
   /** 502 with an HTML error page, as a proxy would send. */
-  | 'html';
+  | 'html'
+  /** 200 at once, then a body dribbled a byte at a time, far slower than any request time-out. */
+  | 'trickle'
+  /** 200 with several MB of JSON: a client must not buffer it all. */
+  | 'hugeBody'
+  /** 200 with an empty body. */
+  | 'empty';
+
+/**
+ * How an answer the provider did give can be spoilt on its way (see `FaultPlan`): the provider handles the request,
+ * then its 2xx body is changed. `unknownStatus` and `missingFields` need to know where a provider keeps its status.
+ */
+export type BodyFault =
+  /** The same JSON, labelled `text/plain` (a client should still read valid JSON). */
+  | 'wrongContentType'
+  /** The same JSON with fields nobody documented (a client must ignore them). */
+  | 'extraFields'
+  /** The provider's status field holds a value it never documented. */
+  | 'unknownStatus'
+  /** The provider's status field is missing. */
+  | 'missingFields'
+  /** The same JSON padded to several MB. */
+  | 'hugeBody';
 
 export type SimAnswer =
   | {

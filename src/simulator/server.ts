@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { SimAnswer, SimRequest, SimRoute } from './http.js';
+import { FaultPlan, faultLabel, playHugeBody, playsAfterProvider, playTrickle, replacementAnswer, spoilBody } from './faults.js';
 import { PerceptisSim, type PerceptisSimOptions } from './perceptis.js';
 import { BlandSim, type BlandSimOptions } from './bland.js';
 
@@ -15,6 +16,10 @@ export interface RequestLogEntry {
   jobId?: string | number;
   /** The HTTP status answered, or the wire fault played. */
   answer: number | string;
+  /** The `Retry-After` header sent with the answer, as sent. */
+  retryAfter?: string;
+  /** The planned fault played on this request (see `Simulator.faults`), e.g. `reset`, `http 503`, `spoil hugeBody`. */
+  fault?: string;
 }
 
 export interface SimulatorOptions {
@@ -36,6 +41,12 @@ export interface Simulator {
   readonly log: RequestLogEntry[];
   /** Requests of one provider (and job). */
   requests(provider: string, jobId?: string | number): RequestLogEntry[];
+  /** Faults for the next matching requests, whatever the provider (per-job faults go in a job's script). */
+  faults: FaultPlan;
+  /** Client connections open now, idle keep-alive ones included. */
+  readonly openSockets: number;
+  /** Requests received and not yet answered to the end (a hang or a trickle in progress counts). */
+  readonly inFlight: number;
   close(): Promise<void>;
 }
 
@@ -50,6 +61,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   routes.push(...bland.routes());
   const log: RequestLogEntry[] = [];
   const sockets = new Set<Socket>();
+  const faults = new FaultPlan();
+  let inFlight = 0;
   let baseUrl = '';
 
   const server = createServer((req, res) => {
@@ -63,6 +76,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    inFlight += 1;
+    res.once('close', () => (inFlight -= 1));
     const url = new URL(req.url ?? '/', baseUrl);
     const method = req.method ?? 'GET';
     const route = routes.find((r) => r.method === method && r.pattern.test(url.pathname));
@@ -84,7 +99,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       now: now(),
       baseUrl,
     };
-    const answer = await route.handle(request);
+    const rule = faults.take(route.provider, method, url.pathname);
+    let answer: SimAnswer;
+    if (rule && !playsAfterProvider(rule)) answer = replacementAnswer(rule.fault as never, request.now);
+    else answer = await route.handle(request);
+    if (rule && playsAfterProvider(rule)) {
+      answer = 'spoil' in rule.fault ? spoilBody(rule.fault.spoil, answer, route.provider) : replacementAnswer(rule.fault, request.now, answer.jobId);
+    }
+    const retryAfter = 'fault' in answer ? undefined : answer.headers?.['retry-after'];
     log.push({
       at: request.now,
       provider: route.provider,
@@ -92,6 +114,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       path: url.pathname,
       ...(answer.jobId === undefined ? {} : { jobId: answer.jobId }),
       answer: 'fault' in answer ? answer.fault : answer.status,
+      ...(retryAfter === undefined ? {} : { retryAfter }),
+      ...(rule ? { fault: faultLabel(rule) } : {}),
     });
     send(res, answer);
   }
@@ -110,6 +134,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     bland,
     log,
     requests: (provider, jobId) => log.filter((e) => e.provider === provider && (jobId === undefined || e.jobId === jobId)),
+    faults,
+    get openSockets() {
+      return sockets.size;
+    },
+    get inFlight() {
+      return inFlight;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -171,6 +202,16 @@ function playFault(res: ServerResponse, fault: Extract<SimAnswer, { fault: unkno
     case 'html':
       res.writeHead(502, { 'content-type': 'text/html' });
       res.end('<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>');
+      return;
+    case 'trickle':
+      playTrickle(res);
+      return;
+    case 'hugeBody':
+      playHugeBody(res);
+      return;
+    case 'empty':
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end();
       return;
   }
 }

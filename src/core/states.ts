@@ -71,6 +71,9 @@ export function submitStates(chartId: string, actor: string): StateConfig {
   } as const;
 }
 
+/** Any other single request a chart makes on its way (e.g. fetching a finished job's output), retried the same way. */
+export const retriedRequestStates = submitStates;
+
 /**
  * Polling the job's status. `inProgress` are the events that mean "still running, ask again later";
  * the chart handles the other answers (done, failed, needs a person) around this region.

@@ -1,0 +1,8 @@
+/**
+ * A URL a provider gave us (a status path, a metadata link): absolute ones are used as they are, relative ones
+ * are joined with the job's `baseUrl`, keeping any path prefix it has (e.g. behind a proxy at `https://host/api`).
+ */
+export function resolveProviderUrl(baseUrl: string, pathOrUrl: string): string {
+  if (/^https?:\/\//i.test(pathOrUrl)) return pathOrUrl;
+  return `${baseUrl.replace(/\/+$/, '')}/${pathOrUrl.replace(/^\/+/, '')}`;
+}

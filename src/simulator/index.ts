@@ -9,6 +9,14 @@ export {
   type PerceptisStatusStep,
   type PerceptisSimOptions,
 } from './perceptis.js';
+export {
+  Markdown2pdfSim,
+  markdown2pdfDefaultScript,
+  MARKDOWN2PDF_PAYMENT_REQUEST_PATH,
+  type Markdown2pdfScript,
+  type Markdown2pdfStatusStep,
+  type Markdown2pdfSimOptions,
+} from './markdown2pdf.js';
 export { BlandSim, BLAND_TEST_KEY, blandDefaultScript, type BlandScript, type BlandStatusStep, type BlandSimOptions } from './bland.js';
 export type { JobScript, ScriptStep, TimedStep } from './script.js';
 export type { WireFault } from './http.js';

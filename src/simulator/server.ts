@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { SimAnswer, SimRequest, SimRoute } from './http.js';
 import { FaultPlan, faultLabel, playHugeBody, playsAfterProvider, playTrickle, replacementAnswer, spoilBody } from './faults.js';
 import { PerceptisSim, type PerceptisSimOptions } from './perceptis.js';
+import { Markdown2pdfSim, type Markdown2pdfSimOptions } from './markdown2pdf.js';
 import { BlandSim, type BlandSimOptions } from './bland.js';
 
 /** One request as the simulator saw it. Keys and signatures are never recorded. */
@@ -28,6 +29,7 @@ export interface SimulatorOptions {
   /** The simulator's clock. Tests pass the `SimulatedClock`'s `now` so scripts, rate limits and the log share the job's time. */
   now?: () => number;
   perceptis?: PerceptisSimOptions;
+  markdown2pdf?: Markdown2pdfSimOptions;
   bland?: BlandSimOptions;
 }
 
@@ -36,6 +38,7 @@ export interface Simulator {
   url: string;
   port: number;
   perceptis: PerceptisSim;
+  markdown2pdf: Markdown2pdfSim;
   bland: BlandSim;
   /** Every request so far, oldest first. */
   readonly log: RequestLogEntry[];
@@ -58,6 +61,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const perceptis = new PerceptisSim(options.perceptis);
   const bland = new BlandSim(options.bland);
   const routes: SimRoute[] = [...perceptis.routes()];
+  const markdown2pdf = new Markdown2pdfSim(options.markdown2pdf);
+  routes.push(...markdown2pdf.routes());
   routes.push(...bland.routes());
   const log: RequestLogEntry[] = [];
   const sockets = new Set<Socket>();
@@ -131,6 +136,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     url: baseUrl,
     port,
     perceptis,
+    markdown2pdf,
     bland,
     log,
     requests: (provider, jobId) => log.filter((e) => e.provider === provider && (jobId === undefined || e.jobId === jobId)),

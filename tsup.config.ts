@@ -4,7 +4,9 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     perceptis: 'src/perceptis.ts',
+    markdown2pdf: 'src/markdown2pdf.ts',
     bland: 'src/bland.ts',
+    depicta: 'src/depicta.ts',
     simulator: 'src/simulator/index.ts',
   },
   format: ['esm', 'cjs'],

@@ -220,8 +220,13 @@ type Args = { context: AnyJobContext; event: EventObject; self: AnyActorRef };
 
 const now = (self: AnyActorRef) => clockNow(self.system);
 
-function capAtDeadline(context: AnyJobContext, at: number): number {
-  return context.deadlineAt === null ? at : Math.min(at, context.deadlineAt);
+/**
+ * When a wait that starts `from` now ends: after `delay`, but not past the overall deadline — unless the deadline is
+ * nearer than `minDelayMs`, a provider's own floor between two requests (Perceptis: once a second), which wins.
+ */
+function capAtDeadline(context: AnyJobContext, from: number, delay: number): number {
+  const capped = context.deadlineAt === null ? from + delay : Math.min(from + delay, context.deadlineAt);
+  return Math.max(capped, from + context.options.minDelayMs);
 }
 
 function answerOf(event: EventObject, at: number): LastAnswer {
@@ -253,7 +258,7 @@ const sharedActions = {
   scheduleNextPoll: assign(({ context, self }: Args) => {
     const at = now(self);
     const delay = nextDelay(context.options, { kind: 'poll', attempt: context.polls });
-    return { polls: context.polls + 1, waitReason: 'poll' as const, wakeAt: capAtDeadline(context, at + delay) };
+    return { polls: context.polls + 1, waitReason: 'poll' as const, wakeAt: capAtDeadline(context, at, delay) };
   }),
 
   /** 429: wait at least what Retry-After says, backing off further on repeated 429s. */
@@ -277,7 +282,7 @@ const sharedActions = {
     return {
       retries: context.retries + 1,
       waitReason: 'retry' as const,
-      wakeAt: capAtDeadline(context, at + delay),
+      wakeAt: capAtDeadline(context, at, delay),
       lastError: e.message,
       lastAnswer: answerOf(event, at),
     };

@@ -11,6 +11,8 @@ import type { BodyFault, SimAnswer, WireFault } from './http.js';
 export type PlannedRetryAfter = { seconds: number } | { dateInMs: number } | { raw: string };
 
 export type PlannedFault =
+  /** No fault: the provider answers as usual (a plan can script every request in order). */
+  | { pass: true }
   | { wire: WireFault }
   | { http: number; retryAfter?: PlannedRetryAfter; body?: unknown }
   | { spoil: BodyFault };
@@ -55,22 +57,28 @@ export class FaultPlan {
       (r) => (!r.provider || r.provider === provider) && (!r.method || r.method === method) && (!r.path || r.path.test(path)),
     );
     if (i < 0) return undefined;
-    this.played += 1;
-    return this.rules.splice(i, 1)[0];
+    const rule = this.rules.splice(i, 1)[0];
+    if (!('pass' in rule.fault)) this.played += 1;
+    return rule;
   }
 }
 
-export const playsAfterProvider = (rule: FaultRule): boolean => 'spoil' in rule.fault || rule.when === 'after';
+export const playsAfterProvider = (rule: FaultRule): boolean => 'spoil' in rule.fault || 'pass' in rule.fault || rule.when === 'after';
 
 /** What the log says was played, e.g. `reset`, `http 503`, `spoil extraFields` (with `/after` when the provider saw it). */
 export function faultLabel(rule: FaultRule): string {
   const f = rule.fault;
+  if ('pass' in f) return 'pass';
   const name = 'wire' in f ? f.wire : 'http' in f ? `http ${f.http}` : `spoil ${f.spoil}`;
   return rule.when === 'after' && !('spoil' in f) ? `${name}/after` : name;
 }
 
 /** The answer that replaces the provider's (wire and HTTP faults). */
-export function replacementAnswer(fault: Exclude<PlannedFault, { spoil: BodyFault }>, now: number, jobId?: string | number): SimAnswer {
+export function replacementAnswer(
+  fault: Exclude<PlannedFault, { spoil: BodyFault } | { pass: true }>,
+  now: number,
+  jobId?: string | number,
+): SimAnswer {
   const id = jobId === undefined ? {} : { jobId };
   if ('wire' in fault) return { fault: fault.wire, ...id };
   const headers: Record<string, string> = {};

@@ -108,7 +108,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     let answer: SimAnswer;
     if (rule && !playsAfterProvider(rule)) answer = replacementAnswer(rule.fault as never, request.now);
     else answer = await route.handle(request);
-    if (rule && playsAfterProvider(rule)) {
+    if (rule && playsAfterProvider(rule) && !('pass' in rule.fault)) {
       answer = 'spoil' in rule.fault ? spoilBody(rule.fault.spoil, answer, route.provider) : replacementAnswer(rule.fault, request.now, answer.jobId);
     }
     const retryAfter = 'fault' in answer ? undefined : answer.headers?.['retry-after'];
@@ -120,7 +120,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       ...(answer.jobId === undefined ? {} : { jobId: answer.jobId }),
       answer: 'fault' in answer ? answer.fault : answer.status,
       ...(retryAfter === undefined ? {} : { retryAfter }),
-      ...(rule ? { fault: faultLabel(rule) } : {}),
+      ...(rule && !('pass' in rule.fault) ? { fault: faultLabel(rule) } : {}),
     });
     send(res, answer);
   }

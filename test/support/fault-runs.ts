@@ -1,0 +1,370 @@
+/**
+ * Random fault runs of any chart against the real simulator over HTTP, in simulated time.
+ * A run = a provider script (n in-progress answers, then success or failure), a fault schedule (one planned fault —
+ * or none — per request, in order), options, and where to cancel or restart. `expectedEnd` is the oracle: it plays
+ * the schedule against the documented policy of every chart and says how the job must end, after how many requests.
+ */
+import fc from 'fast-check';
+import { createActor, type AnyActorRef, type AnyStateMachine, type SimulatedClock } from 'xstate';
+import { nextDelay } from '../../src/core/delay.js';
+import type { PollOptions } from '../../src/core/options.js';
+import type { FaultRule, PlannedFault } from '../../src/simulator/faults.js';
+import type { BodyFault } from '../../src/simulator/http.js';
+import { startSimulator, type RequestLogEntry, type Simulator } from '../../src/simulator/server.js';
+import { advanceToWake, newClock, nextPause, pendingTimers } from './simulated-time.js';
+
+export type EndStatus = 'succeeded' | 'failed' | 'rejected' | 'timedOut' | 'cancelled';
+
+/** What a chart's fault runs need to know about it. */
+export interface ChartUnderFaults {
+  provider: string;
+  machine: AnyStateMachine;
+  /** The job's input (without options); the same input is given again on restore, as after a crash. */
+  input(sim: Simulator): Record<string, unknown>;
+  /** Queues the script of the next created job: `inProgress` running answers, then the end. */
+  script(sim: Simulator, inProgress: number, end: 'succeeded' | 'failed'): void;
+  isCreate(entry: RequestLogEntry): boolean;
+  /** Jobs the simulated provider holds. */
+  jobCount(sim: Simulator): number;
+  /** What a spoilt 2xx body does to this provider's client: read as usual, or a protocol failure. */
+  spoilEffect(fault: BodyFault, request: 'create' | 'status'): 'answer' | 'protocol';
+  /** Options the runs always use for this chart (on top of the random ones). */
+  options?: Partial<PollOptions>;
+}
+
+export interface FaultRun {
+  inProgress: number;
+  end: 'succeeded' | 'failed';
+  /** The fault of the n-th request (`pass` when the schedule is shorter). */
+  schedule: FaultRule[];
+  options: Partial<PollOptions>;
+  /** Send CANCEL at this pause (the n-th wait), if the job is still running. */
+  cancelAtPause: number | null;
+  /** Persist, stop, and restore into a fresh actor at these pauses. */
+  restartAtPauses: number[];
+}
+
+/** Long enough for a loaded 2-core machine to answer a normal request; every hang or trickle costs this much real time. */
+export const REQUEST_TIMEOUT_MS = 250;
+
+// ---------------------------------------------------------------------------------------------
+// Arbitraries
+
+const retryAfter = fc.oneof(
+  fc.record({ seconds: fc.integer({ min: 0, max: 90 }) }),
+  fc.record({ dateInMs: fc.integer({ min: 0, max: 90_000 }) }),
+  fc.constant(undefined),
+);
+
+const faultArb: fc.Arbitrary<FaultRule> = fc.oneof(
+  { weight: 12, arbitrary: fc.constant<FaultRule>({ fault: { pass: true } }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      fault: fc.constantFrom<PlannedFault>({ wire: 'reset' }, { wire: 'notJson' }, { wire: 'truncated' }, { wire: 'html' }, { wire: 'empty' }),
+      when: fc.constantFrom<'before' | 'after'>('before', 'after'),
+    }),
+  },
+  { weight: 1, arbitrary: fc.constantFrom<FaultRule>({ fault: { wire: 'hang' } }, { fault: { wire: 'trickle' } }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      fault: fc.constantFrom<PlannedFault>({ http: 500 }, { http: 502 }, { http: 503 }),
+      when: fc.constantFrom<'before' | 'after'>('before', 'after'),
+    }),
+  },
+  { weight: 4, arbitrary: retryAfter.map((r): FaultRule => ({ fault: r ? { http: 429, retryAfter: r } : { http: 429 } })) },
+  { weight: 1, arbitrary: fc.constantFrom<FaultRule>({ fault: { http: 400 } }, { fault: { http: 401 } }, { fault: { http: 403 } }, { fault: { http: 404 } }) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .constantFrom<BodyFault>('wrongContentType', 'extraFields', 'unknownStatus', 'missingFields', 'wrongContentType', 'extraFields')
+      .map((spoil): FaultRule => ({ fault: { spoil } })),
+  },
+  { weight: 1, arbitrary: fc.constantFrom<FaultRule>({ fault: { spoil: 'hugeBody' } }, { fault: { wire: 'hugeBody' } }) },
+);
+
+export const faultRunArb: fc.Arbitrary<FaultRun> = fc.record({
+  inProgress: fc.integer({ min: 0, max: 5 }),
+  end: fc.constantFrom<'succeeded' | 'failed'>('succeeded', 'succeeded', 'failed'),
+  schedule: fc.array(faultArb, { maxLength: 14 }),
+  options: fc.record({
+    maxRetries: fc.integer({ min: 0, max: 4 }),
+    retryDelayMs: fc.integer({ min: 500, max: 3_000 }),
+    timeoutMs: fc.oneof(fc.constant(Infinity), fc.integer({ min: 5_000, max: 180_000 })),
+    maxRetryAfterMs: fc.constantFrom(30_000, 600_000),
+  }),
+  cancelAtPause: fc.option(fc.integer({ min: 0, max: 10 }), { freq: 5 }),
+  restartAtPauses: fc.uniqueArray(fc.integer({ min: 0, max: 10 }), { maxLength: 3 }),
+});
+
+// ---------------------------------------------------------------------------------------------
+// The oracle
+
+export interface ExpectedEnd {
+  status: EndStatus;
+  /** For `rejected`. */
+  kind?: string;
+  /** Requests the job sends in all. */
+  requests: number;
+  /** Whether some create request reached the provider (so it holds exactly one job). */
+  created: boolean;
+}
+
+type Effect =
+  | { kind: 'answer' }
+  | { kind: 'transient'; rejection: 'unavailable' | 'protocol' }
+  | { kind: 'rateLimited'; retryAfterMs?: number }
+  | { kind: 'refused'; rejection: string };
+
+const refusalKinds: Record<number, string> = { 400: 'invalid', 401: 'unauthorized', 403: 'forbidden', 404: 'notFound' };
+
+/** What the client makes of a planned fault (`now`: when the request is answered, for HTTP-dates). */
+export function effectOf(chart: ChartUnderFaults, rule: FaultRule, request: 'create' | 'status', now: number): Effect {
+  const f = rule.fault;
+  if ('pass' in f) return { kind: 'answer' };
+  if ('spoil' in f) {
+    return chart.spoilEffect(f.spoil, request) === 'answer' ? { kind: 'answer' } : { kind: 'transient', rejection: 'protocol' };
+  }
+  if ('wire' in f) {
+    const protocol = ['notJson', 'truncated', 'empty', 'hugeBody'].includes(f.wire);
+    return { kind: 'transient', rejection: protocol ? 'protocol' : 'unavailable' };
+  }
+  if (f.http === 429) return { kind: 'rateLimited', retryAfterMs: retryAfterMsOf(f.retryAfter, now) };
+  if (f.http >= 500) return { kind: 'transient', rejection: 'unavailable' };
+  return { kind: 'refused', rejection: refusalKinds[f.http] ?? 'invalid' };
+}
+
+function retryAfterMsOf(value: { seconds: number } | { dateInMs: number } | { raw: string } | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  if ('seconds' in value) return value.seconds * 1000;
+  if ('dateInMs' in value) return Math.max(0, Date.parse(new Date(now + value.dateInMs).toUTCString()) - now);
+  return undefined;
+}
+
+/** Plays the run against the documented policy: how the job must end, and after how many requests. */
+export function expectedEnd(chart: ChartUnderFaults, run: FaultRun, options: PollOptions, startedAt: number): ExpectedEnd {
+  let t = startedAt;
+  const deadline = Number.isFinite(options.timeoutMs) ? startedAt + options.timeoutMs : Infinity;
+  let phase: 'create' | 'status' = 'create';
+  let created = false;
+  let retries = 0;
+  let rateLimits = 0;
+  let polls = 0;
+  let statusAnswersGiven = 0;
+  let pauses = 0;
+  /** A poll or retry wait ends at the deadline at the latest, but never sooner than the provider's floor. */
+  const capped = (delay: number) => Math.max(Math.min(t + delay, deadline), t + options.minDelayMs);
+  const end = (status: EndStatus, requests: number, kind?: string): ExpectedEnd => ({ status, requests, created, ...(kind ? { kind } : {}) });
+  /** The job waits until `wakeAt` (or times out, having answered at or past the deadline). */
+  const wait = (wakeAt: number, requests: number): ExpectedEnd | null => {
+    if (t >= deadline) return end('timedOut', requests);
+    if (run.cancelAtPause === pauses) return end('cancelled', requests);
+    pauses += 1;
+    t = wakeAt;
+    return null;
+  };
+  for (let i = 0; i < 10_000; i++) {
+    const requests = i + 1;
+    const rule = run.schedule[i] ?? { fault: { pass: true } };
+    const reachesProvider = 'pass' in rule.fault || 'spoil' in rule.fault || rule.when === 'after';
+    let providerSays: 'running' | 'succeeded' | 'failed' | null = null;
+    if (reachesProvider && phase === 'create') created = true;
+    if (reachesProvider && phase === 'status') {
+      providerSays = statusAnswersGiven < run.inProgress ? 'running' : run.end;
+      statusAnswersGiven += 1;
+    }
+    const effect = effectOf(chart, rule, phase, t);
+    switch (effect.kind) {
+      case 'answer': {
+        retries = 0;
+        rateLimits = 0;
+        if (phase === 'create') {
+          phase = 'status';
+          break;
+        }
+        if (providerSays !== 'running') return end(providerSays!, requests);
+        const delay = nextDelay(options, { kind: 'poll', attempt: polls, random: 0 });
+        polls += 1;
+        const stop = wait(capped(delay), requests);
+        if (stop) return stop;
+        break;
+      }
+      case 'transient': {
+        if (retries >= options.maxRetries) return end('rejected', requests, effect.rejection);
+        const delay = nextDelay(options, { kind: 'retry', attempt: retries, random: 0 });
+        retries += 1;
+        const stop = wait(capped(delay), requests);
+        if (stop) return stop;
+        break;
+      }
+      case 'rateLimited': {
+        const asked = effect.retryAfterMs ?? 0;
+        if (asked > options.maxRetryAfterMs) return end('rejected', requests, 'rateLimited');
+        if (t + asked > deadline) return end('timedOut', requests);
+        const delay = nextDelay(options, { kind: 'rateLimited', attempt: rateLimits, retryAfterMs: effect.retryAfterMs, random: 0 });
+        rateLimits += 1;
+        const stop = wait(t + delay, requests);
+        if (stop) return stop;
+        break;
+      }
+      case 'refused':
+        return end('rejected', requests, effect.rejection);
+    }
+  }
+  throw new Error('the oracle did not reach an end');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running one
+
+/** Counts over all runs, for reports/faults.json. */
+export interface FaultTally {
+  runs: number;
+  faultsInjected: number;
+  restarts: number;
+  badBodies: number;
+  cancels: number;
+  /** Runs whose shared rate budget delayed them past their deadline (their end is then only checked to be `timedOut`). */
+  budgetDelayed: number;
+  wrongEnds: number;
+  leaks: number;
+}
+
+export const newTally = (): FaultTally => ({ runs: 0, faultsInjected: 0, restarts: 0, badBodies: 0, cancels: 0, budgetDelayed: 0, wrongEnds: 0, leaks: 0 });
+
+const BAD_BODY = /^(notJson|truncated|html|empty|hugeBody|spoil )/;
+
+export interface RunReport {
+  expected: ExpectedEnd;
+  outcome: { status: string; error?: { kind?: string; message?: string } };
+  requests: RequestLogEntry[];
+  /** Invariants that did not hold (empty: the run is good). */
+  problems: string[];
+}
+
+const unhandled: unknown[] = [];
+let listening = false;
+function listenForUnhandledRejections() {
+  if (listening) return;
+  listening = true;
+  process.on('unhandledRejection', (reason) => unhandled.push(reason));
+}
+
+/** Runs one job through `run` and checks every invariant. Never throws for a bad run: see `problems`. */
+export async function runWithFaults(chart: ChartUnderFaults, run: FaultRun, tally: FaultTally): Promise<RunReport> {
+  listenForUnhandledRejections();
+  const unhandledBefore = unhandled.length;
+  const clock = newClock();
+  const sim = await startSimulator({ now: () => clock.now() });
+  chart.script(sim, run.inProgress, run.end);
+  sim.faults.add(...run.schedule.map((rule) => ({ ...rule, provider: chart.provider })));
+  const options = { jitter: 0, requestTimeoutMs: REQUEST_TIMEOUT_MS, ...chart.options, ...run.options };
+  const input = { ...chart.input(sim), options };
+  const start = (snapshot?: unknown): AnyActorRef =>
+    createActor(chart.machine, { clock, input, ...(snapshot ? { snapshot: snapshot as never } : {}) }).start();
+
+  let actor = start();
+  const resolved = actor.getSnapshot().context.options as PollOptions;
+  const expected = expectedEnd(chart, run, resolved, clock.now());
+  const problems: string[] = [];
+  let maxRetriesSeen = 0;
+  let budgetWaits = 0;
+  const watch = (a: AnyActorRef) =>
+    a.subscribe((s: { context: { retries: number; waitReason: string | null } }) => {
+      maxRetriesSeen = Math.max(maxRetriesSeen, s.context.retries);
+      if (s.context.waitReason === 'budget') budgetWaits += 1;
+    });
+  watch(actor);
+
+  let pauses = 0;
+  let cancelled = false;
+  for (let i = 0; i < 500; i++) {
+    let snapshot = await nextPause(actor);
+    if (snapshot.status !== 'active') break;
+    // The key's shared rate budget (learnt from 429s) may add waits of its own: not the chart's pauses.
+    if (snapshot.context.waitReason === 'budget') {
+      advanceToWake(snapshot, clock);
+      continue;
+    }
+    if (run.cancelAtPause === pauses) {
+      actor.send({ type: 'CANCEL' });
+      cancelled = true;
+      tally.cancels += 1;
+      break;
+    }
+    if (run.restartAtPauses.includes(pauses)) {
+      const persisted = JSON.parse(JSON.stringify(actor.getPersistedSnapshot()));
+      actor.stop();
+      actor = start(persisted);
+      watch(actor);
+      tally.restarts += 1;
+      snapshot = actor.getSnapshot();
+      await new Promise((r) => setImmediate(r));
+    }
+    pauses += 1;
+    advanceToWake(snapshot, clock);
+  }
+  const final = actor.getSnapshot();
+  const outcome = (final.output ?? { status: final.status }) as RunReport['outcome'];
+  const endedAt = sim.log.length;
+
+  // After the end: no request, no timer, no request left open, however long we wait.
+  clock.increment(24 * 60 * 60_000);
+  for (let i = 0; i < 20 && sim.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, 5));
+  const requests = sim.requests(chart.provider);
+
+  // Budget waits only delay requests: with a deadline, a job may then time out before the end the oracle expects.
+  const delayedPastDeadline = budgetWaits > 0 && Number.isFinite(resolved.timeoutMs) && outcome.status === 'timedOut';
+  if (delayedPastDeadline) tally.budgetDelayed += 1;
+  if (outcome.status !== expected.status && !delayedPastDeadline) problems.push(`ended ${outcome.status}, expected ${expected.status}`);
+  else if (expected.kind && outcome.error?.kind !== expected.kind) problems.push(`rejected ${outcome.error?.kind}, expected ${expected.kind}`);
+  if (requests.length !== expected.requests && !(delayedPastDeadline && requests.length <= expected.requests)) problems.push(`${requests.length} requests, expected ${expected.requests}`);
+  if (cancelled && final.status !== 'done') problems.push('CANCEL did not end the job');
+  const leaks: string[] = [];
+  if (sim.log.length !== endedAt) leaks.push(`${sim.log.length - endedAt} requests after the end`);
+  if (pendingTimers(clock) !== 0) leaks.push(`${pendingTimers(clock)} timers left`);
+  if (sim.inFlight !== 0) leaks.push(`${sim.inFlight} requests left open`);
+  if (unhandled.length !== unhandledBefore) leaks.push(`unhandled rejection: ${String(unhandled[unhandled.length - 1])}`);
+  problems.push(...leaks);
+  problems.push(...retryAfterViolations(requests));
+  if (maxRetriesSeen > resolved.maxRetries) problems.push(`${maxRetriesSeen} consecutive retries, maxRetries ${resolved.maxRetries}`);
+  const jobs = chart.jobCount(sim);
+  if (jobs !== (expected.created ? 1 : 0) && !(delayedPastDeadline && jobs <= 1)) problems.push(`${jobs} jobs at the provider, expected ${expected.created ? 1 : 0}`);
+
+  tally.runs += 1;
+  tally.faultsInjected += sim.faults.played;
+  tally.badBodies += requests.filter((e) => BAD_BODY.test(e.fault ?? '')).length;
+  if (problems.length > leaks.length) tally.wrongEnds += 1;
+  if (leaks.length) tally.leaks += 1;
+  actor.stop();
+  await sim.close();
+  return { expected, outcome, requests, problems };
+}
+
+/** Every request sent before the `Retry-After` of the 429 before it had passed. */
+export function retryAfterViolations(log: RequestLogEntry[]): string[] {
+  const problems: string[] = [];
+  log.forEach((entry, i) => {
+    const next = log[i + 1];
+    if (!next || entry.answer !== 429 || entry.retryAfter === undefined) return;
+    const value = entry.retryAfter.trim();
+    const notBefore = /^\d+$/.test(value) ? entry.at + Number(value) * 1000 : Date.parse(value);
+    if (Number.isFinite(notBefore) && next.at < notBefore) problems.push(`request at ${next.at} before Retry-After ${value} (429 at ${entry.at})`);
+  });
+  return problems;
+}
+
+/** A one-line description of a run for a failure message. */
+export function describeRun(run: FaultRun, report: RunReport): string {
+  return JSON.stringify({
+    run,
+    expected: report.expected,
+    outcome: report.outcome,
+    log: report.requests.map((e) => `${e.at % 1_000_000} ${e.method} ${e.fault ?? e.answer}`),
+    problems: report.problems,
+  });
+}
+
+export { newClock, type SimulatedClock };

@@ -6,6 +6,7 @@ export default defineConfig({
     perceptis: 'src/perceptis.ts',
     markdown2pdf: 'src/markdown2pdf.ts',
     bland: 'src/bland.ts',
+    depicta: 'src/depicta.ts',
     simulator: 'src/simulator/index.ts',
   },
   format: ['esm', 'cjs'],

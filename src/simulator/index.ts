@@ -18,5 +18,20 @@ export {
   type Markdown2pdfSimOptions,
 } from './markdown2pdf.js';
 export { BlandSim, BLAND_TEST_KEY, blandDefaultScript, type BlandScript, type BlandStatusStep, type BlandSimOptions } from './bland.js';
+export {
+  DepictaSim,
+  DEPICTA_TEST_KEY,
+  DEPICTA_NO_CREDIT_KEY,
+  DEPICTA_UNVERIFIED_KEY,
+  DEPICTA_SUSPENDED_KEY,
+  DEPICTA_STORY_MODEL,
+  DEPICTA_SINGLE_TURN_MODEL,
+  depictaDefaultScript,
+  type DepictaScript,
+  type DepictaStatusStep,
+  type DepictaHoldStep,
+  type DepictaCreateStep,
+  type DepictaSimOptions,
+} from './depicta.js';
 export type { JobScript, ScriptStep, TimedStep } from './script.js';
 export type { WireFault } from './http.js';

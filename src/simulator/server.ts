@@ -5,6 +5,7 @@ import { FaultPlan, faultLabel, playHugeBody, playsAfterProvider, playTrickle, r
 import { PerceptisSim, type PerceptisSimOptions } from './perceptis.js';
 import { Markdown2pdfSim, type Markdown2pdfSimOptions } from './markdown2pdf.js';
 import { BlandSim, type BlandSimOptions } from './bland.js';
+import { DepictaSim, type DepictaSimOptions } from './depicta.js';
 
 /** One request as the simulator saw it. Keys and signatures are never recorded. */
 export interface RequestLogEntry {
@@ -31,6 +32,7 @@ export interface SimulatorOptions {
   perceptis?: PerceptisSimOptions;
   markdown2pdf?: Markdown2pdfSimOptions;
   bland?: BlandSimOptions;
+  depicta?: DepictaSimOptions;
 }
 
 export interface Simulator {
@@ -40,6 +42,7 @@ export interface Simulator {
   perceptis: PerceptisSim;
   markdown2pdf: Markdown2pdfSim;
   bland: BlandSim;
+  depicta: DepictaSim;
   /** Every request so far, oldest first. */
   readonly log: RequestLogEntry[];
   /** Requests of one provider (and job). */
@@ -64,6 +67,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const markdown2pdf = new Markdown2pdfSim(options.markdown2pdf);
   routes.push(...markdown2pdf.routes());
   routes.push(...bland.routes());
+  const depicta = new DepictaSim(options.depicta);
+  routes.push(...depicta.routes());
   const log: RequestLogEntry[] = [];
   const sockets = new Set<Socket>();
   const faults = new FaultPlan();
@@ -138,6 +143,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     perceptis,
     markdown2pdf,
     bland,
+    depicta,
     log,
     requests: (provider, jobId) => log.filter((e) => e.provider === provider && (jobId === undefined || e.jobId === jobId)),
     faults,

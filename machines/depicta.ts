@@ -1,0 +1,122 @@
+/**
+ * Depicta — multi-scene story generation (seed 001).
+ *
+ *   POST /v1/generate/story   { model, characters (1..10), scenes, … }  → 202 { job_id, poll_url } + X-Depicta-Job-Id
+ *   GET  /v1/jobs/{id}        → pending → processing (scenes_completed / scenes_total) → completed (result) | failed (error)
+ *   400 bad_request · 401 auth_invalid · 402 credit_insufficient · 403 content_rejected | auth_email_not_verified |
+ *   account_suspended · 404 not_found · 409 · 413 payload_too_large · 422 model_not_capable · 429 rate_limited
+ *   (10 requests in flight per key, Retry-After) · 451 · 500 internal_error · 502 · 503
+ *
+ * Progress is `scenes_completed / scenes_total`, in `context.progress`. The scene image URLs are signed for one hour:
+ * attach to the job again (`input.jobId`) for fresh ones. Accepted jobs cannot be cancelled at Depicta: `CANCEL` stops
+ * only our polling. Depicta documents no idempotency key: a snapshot persisted while the create was in flight sends it again.
+ */
+import { setup } from 'xstate';
+import { clockNow, durableTimer } from '../src/core/clock.js';
+import type { CancelEvent } from '../src/core/events.js';
+import {
+  abortSignalListener,
+  initialJobContext,
+  jobActions,
+  jobGuards,
+  providerCallOf,
+  requestActor,
+  type JobContext,
+  type JobInput,
+} from '../src/core/job.js';
+import type { JobOutcome } from '../src/core/outcome.js';
+import { withSnapshotVersion } from '../src/core/persist.js';
+import { pollerStates, submitStates } from '../src/core/states.js';
+import { createDepictaJob, getDepictaStatus, type DepictaAnswerEvent } from '../src/providers/depicta/client.js';
+import { depictaJobIdSchema, depictaRequestSchema, type DepictaRequest, type DepictaResult } from '../src/providers/depicta/schema.js';
+
+export type DepictaJobInput = JobInput<DepictaRequest, string>;
+export interface DepictaContext extends JobContext<string, DepictaResult> {
+  request: DepictaRequest | null;
+}
+export type DepictaOutcome = JobOutcome<DepictaResult, string>;
+type DepictaEvent = DepictaAnswerEvent | { type: 'timer.due'; at: number } | CancelEvent;
+
+const depictaRequest = requestActor<DepictaContext>;
+
+export const depictaJob = withSnapshotVersion(
+  setup({
+    types: {
+      input: {} as DepictaJobInput,
+      context: {} as DepictaContext,
+      events: {} as DepictaEvent,
+      output: {} as DepictaOutcome,
+      tags: {} as 'waiting' | 'requesting',
+    },
+    actors: {
+      timer: durableTimer,
+      abortSignal: abortSignalListener,
+      create: depictaRequest((args) => createDepictaJob(providerCallOf(args), args.context.request!)),
+      status: depictaRequest((args) => getDepictaStatus(providerCallOf(args), args.context.jobId!)),
+    },
+    actions: jobActions,
+    guards: jobGuards,
+  }).createMachine({
+    id: 'depicta',
+    context: ({ input, self }) =>
+      initialJobContext<DepictaRequest, string, DepictaResult>(
+        input,
+        {
+          provider: 'depicta',
+          // Depicta's own CLI and examples poll every 3 s.
+          defaults: { pollIntervalMs: 3_000, pollGrowth: 1, maxPollIntervalMs: 30_000 },
+          requestSchema: depictaRequestSchema,
+          jobIdSchema: depictaJobIdSchema,
+          needsKey: true,
+        },
+        clockNow(self.system),
+      ),
+    invoke: { src: 'abortSignal' },
+    on: { CANCEL: '.cancelled' },
+    initial: 'starting',
+    states: {
+      starting: {
+        always: [
+          { guard: 'hasInputProblem', target: 'rejected' },
+          { guard: 'isAttach', target: 'polling' },
+          { target: 'submitting' },
+        ],
+      },
+      submitting: {
+        ...submitStates('depicta', 'create'),
+        on: { 'submit.accepted': { target: 'polling', actions: ['recordAnswer', 'recordJobId'] } },
+      },
+      polling: {
+        type: 'parallel',
+        states: {
+          provider: {
+            initial: 'unknown',
+            states: {
+              /** Depicta has not answered a status request yet (just accepted, or attached by id). */
+              unknown: {},
+              /** Queued: no scene started. */
+              pending: {},
+              /** Drawing the character portraits, then the scenes one by one. */
+              processing: {},
+            },
+            on: {
+              'status.pending': '.pending',
+              'status.processing': '.processing',
+            },
+          },
+          poller: pollerStates('depicta', 'status', ['status.pending', 'status.processing']),
+        },
+        on: {
+          'status.completed': { target: 'succeeded', actions: ['recordAnswer', 'recordResult'] },
+          'status.failed': { target: 'failed', actions: 'recordAnswer' },
+        },
+      },
+      succeeded: { type: 'final', entry: 'endSucceeded' },
+      failed: { type: 'final', entry: 'endFailed' },
+      rejected: { type: 'final', entry: 'endRejected' },
+      timedOut: { type: 'final', entry: 'endTimedOut' },
+      cancelled: { type: 'final', entry: 'endCancelled' },
+    },
+    output: ({ context }) => context.outcome!,
+  }),
+);

@@ -1,0 +1,3 @@
+/** `jobcharts/depicta`: the Depicta story-generation chart and its types. */
+export { depictaJob, type DepictaContext, type DepictaJobInput, type DepictaOutcome } from '../machines/depicta.js';
+export type { DepictaRequest, DepictaResult, DepictaSceneImages } from './providers/depicta/schema.js';

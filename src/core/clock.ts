@@ -34,16 +34,18 @@ export interface TimerDueEvent {
  * A timer whose input is an absolute deadline (`at`, on the {@link clockNow} scale), not a duration.
  * XState's own `after` timers are lost when a snapshot is restored (xstate#5331); an invoked actor is
  * started again on restore with the same input, so it fires when the wait was due, not a full wait later.
- * Longer waits than `setTimeout` can hold are chained.
+ * Longer waits than `setTimeout` can hold are chained. `at: null` is a wait without a deadline: it never fires.
  */
-export const durableTimer = fromCallback<{ type: string }, { at: number }>(({ input, system, sendBack }) => {
+export const durableTimer = fromCallback<{ type: string }, { at: number | null }>(({ input, system, sendBack }) => {
+  const at = input.at;
+  if (at === null) return;
   const clock = clockOf(system);
   let handle: unknown;
   let stopped = false;
   const arm = () => {
     handle = undefined;
     if (stopped) return;
-    const remaining = input.at - clockNow(system);
+    const remaining = at - clockNow(system);
     if (remaining <= 0) sendBack({ type: 'timer.due', at: clockNow(system) } satisfies TimerDueEvent);
     else handle = clock.setTimeout(arm, Math.min(remaining, MAX_TIMER_MS));
   };

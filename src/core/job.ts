@@ -9,20 +9,20 @@ import type {
   RejectionKind,
   TransientEvent,
 } from './events.js';
-import { resolvePollOptions, type PollOptions } from './options.js';
+import { resolveJobOptions, type PollOptions } from './options.js';
 import type { JobError, JobOutcome, Rejection } from './outcome.js';
 
 /** Version of the context layout; a persisted snapshot of another version is refused on restore. */
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 
 /** What every job actor takes as `input`. Give either `request` (submit, then poll) or `jobId` (attach). */
-export interface JobInput<TRequest, TJobId> {
+export interface JobInput<TRequest, TJobId, TOptions extends PollOptions = PollOptions> {
   baseUrl: string;
   /** Sent in the provider's auth header. Never kept in context, snapshots or inspection events: pass it again when restoring. */
   apiKey?: string;
   request?: TRequest;
   jobId?: TJobId;
-  options?: Partial<PollOptions>;
+  options?: Partial<TOptions>;
   /** Aborting it cancels the job, as a `CANCEL` event does. */
   signal?: AbortSignal;
 }
@@ -79,15 +79,17 @@ export interface JobSpec<TRequest> {
   jobIdSchema: z.ZodType;
   /** Whether the provider needs `apiKey`. */
   needsKey: boolean;
+  /** Options of the chart's own beside {@link PollOptions}, e.g. Cata's `answerTimeoutMs`: their checks and defaults. */
+  extraOptions?: { shape: z.ZodRawShape; defaults: Record<string, unknown> };
 }
 
 /** Builds the shared part of a chart's initial context; never throws (a problem ends the job rejected). */
 export function initialJobContext<TRequest, TJobId, TResult>(
-  input: JobInput<TRequest, TJobId> | undefined,
+  input: JobInput<TRequest, TJobId, PollOptions> | undefined,
   spec: JobSpec<TRequest>,
   now: number,
 ): JobContext<TJobId, TResult> & { request: TRequest | null } {
-  const resolved = resolvePollOptions(spec.defaults, input?.options);
+  const resolved = resolveSpecOptions(spec, input?.options);
   const options = 'options' in resolved ? resolved.options : resolvePollOptionsOrDefault(spec);
   const problem = inputProblem(input, spec) ?? ('problem' in resolved ? resolved.problem : null);
   return {
@@ -114,8 +116,13 @@ export function initialJobContext<TRequest, TJobId, TResult>(
   };
 }
 
+function resolveSpecOptions(spec: JobSpec<unknown>, user: Partial<PollOptions> | undefined) {
+  const defaults = { ...spec.extraOptions?.defaults, ...spec.defaults } as Partial<PollOptions>;
+  return resolveJobOptions(defaults, user, spec.extraOptions?.shape ?? {});
+}
+
 function resolvePollOptionsOrDefault(spec: JobSpec<unknown>): PollOptions {
-  const fallback = resolvePollOptions(spec.defaults, undefined);
+  const fallback = resolveSpecOptions(spec, undefined);
   if (!('options' in fallback)) throw new Error(`bad defaults for ${spec.provider}: ${fallback.problem}`);
   return fallback.options;
 }

@@ -67,8 +67,21 @@ export function resolvePollOptions(
   providerDefaults: Partial<PollOptions>,
   user: Partial<PollOptions> | undefined,
 ): { options: PollOptions } | { problem: string } {
-  const merged = { ...defaultPollOptions, ...providerDefaults, ...stripUndefined(user ?? {}) };
-  const parsed = optionsSchema.safeParse(merged);
+  return resolveJobOptions(providerDefaults, user, {});
+}
+
+/**
+ * {@link resolvePollOptions} for a chart with options of its own beside the polling ones (e.g. Cata's
+ * `answerTimeoutMs`): `extra` checks them, their defaults come in `providerDefaults`. Never throws.
+ */
+export function resolveJobOptions<TOptions extends PollOptions>(
+  providerDefaults: Partial<TOptions>,
+  user: Partial<TOptions> | undefined,
+  extra: z.ZodRawShape,
+): { options: TOptions } | { problem: string } {
+  const merged = { ...defaultPollOptions, ...providerDefaults, ...stripUndefined(user ?? {}) } as TOptions;
+  const schema = Object.keys(extra).length ? optionsSchema.extend(extra) : optionsSchema;
+  const parsed = schema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return { problem: `options.${issue.path.join('.')}: ${issue.message}` };

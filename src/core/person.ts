@@ -1,0 +1,48 @@
+/**
+ * Waiting for a person (a question to answer, a payment to make). The overall deadline (`timeoutMs`) is
+ * for the provider's work, not for people: whatever time a person takes moves `deadlineAt` back by as much.
+ * A wait may have a limit of its own (`personDeadlineAt`), an absolute time kept in context so that a
+ * restored job still ends at the right moment (use it as the input of `durableTimer`).
+ */
+import { assign, type AnyActorRef, type EventObject } from 'xstate';
+import { clockNow } from './clock.js';
+
+export interface PersonWaitContext {
+  /** Since when the job has been waiting for a person; null while it is not. */
+  personWaitSince: number | null;
+  /** When the wait for a person ends the job timedOut; null: no limit. */
+  personDeadlineAt: number | null;
+}
+
+export const initialPersonWait: PersonWaitContext = { personWaitSince: null, personDeadlineAt: null };
+
+type Args = { context: PersonWaitContext & { deadlineAt: number | null }; event: EventObject; self: AnyActorRef };
+
+const personWaitActionsTyped = {
+  /**
+   * The job now waits for a person, for at most `timeoutMs` (`Infinity`: no limit). A limit already running
+   * (the person's last try was refused) is kept, not started again.
+   */
+  startPersonWait: assign(({ context, self }: Args, params: { timeoutMs: number }) => {
+    const now = clockNow(self.system);
+    const limit = Number.isFinite(params.timeoutMs) ? now + params.timeoutMs : null;
+    return { personWaitSince: now, personDeadlineAt: context.personDeadlineAt ?? limit };
+  }),
+
+  /** The person acted: the overall deadline moves back by the time they took. */
+  pausePersonWait: assign(({ context, self }: Args) => {
+    if (context.personWaitSince === null) return {};
+    const waited = Math.max(0, clockNow(self.system) - context.personWaitSince);
+    return {
+      personWaitSince: null,
+      deadlineAt: context.deadlineAt === null ? null : context.deadlineAt + waited,
+    };
+  }),
+
+  /** The person's part is done (their answer was taken): a next wait gets a limit of its own. */
+  endPersonWait: assign(() => ({ personWaitSince: null, personDeadlineAt: null })),
+};
+
+/** Typed loosely for the same reason as `jobActions`: a chart's `setup()` names its own context and events. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const personWaitActions = personWaitActionsTyped as { [K in keyof typeof personWaitActionsTyped]: any };

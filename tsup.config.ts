@@ -8,6 +8,7 @@ export default defineConfig({
     bland: 'src/bland.ts',
     depicta: 'src/depicta.ts',
     simulator: 'src/simulator/index.ts',
+    cli: 'src/cli/main.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -33,5 +33,19 @@ export {
   type DepictaCreateStep,
   type DepictaSimOptions,
 } from './depicta.js';
+export {
+  CataSim,
+  CATA_TEST_KEY,
+  cataDefaultScript,
+  cataClarifyOnceScript,
+  cataClarifyTwiceScript,
+  type CataScript,
+  type CataStatusStep,
+  type CataSimStage,
+  type CataSimTest,
+  type CataRespondStep,
+  type CataAnswerReceived,
+  type CataSimOptions,
+} from './cata.js';
 export type { JobScript, ScriptStep, TimedStep } from './script.js';
 export type { WireFault } from './http.js';

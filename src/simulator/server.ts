@@ -5,6 +5,7 @@ import { FaultPlan, faultLabel, playHugeBody, playsAfterProvider, playTrickle, r
 import { PerceptisSim, type PerceptisSimOptions } from './perceptis.js';
 import { Markdown2pdfSim, type Markdown2pdfSimOptions } from './markdown2pdf.js';
 import { BlandSim, type BlandSimOptions } from './bland.js';
+import { CataSim, type CataSimOptions } from './cata.js';
 import { DepictaSim, type DepictaSimOptions } from './depicta.js';
 
 /** One request as the simulator saw it. Keys and signatures are never recorded. */
@@ -32,6 +33,7 @@ export interface SimulatorOptions {
   perceptis?: PerceptisSimOptions;
   markdown2pdf?: Markdown2pdfSimOptions;
   bland?: BlandSimOptions;
+  cata?: CataSimOptions;
   depicta?: DepictaSimOptions;
 }
 
@@ -42,6 +44,7 @@ export interface Simulator {
   perceptis: PerceptisSim;
   markdown2pdf: Markdown2pdfSim;
   bland: BlandSim;
+  cata: CataSim;
   depicta: DepictaSim;
   /** Every request so far, oldest first. */
   readonly log: RequestLogEntry[];
@@ -67,6 +70,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const markdown2pdf = new Markdown2pdfSim(options.markdown2pdf);
   routes.push(...markdown2pdf.routes());
   routes.push(...bland.routes());
+  const cata = new CataSim(options.cata);
+  routes.push(...cata.routes());
   const depicta = new DepictaSim(options.depicta);
   routes.push(...depicta.routes());
   const log: RequestLogEntry[] = [];
@@ -143,6 +148,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     perceptis,
     markdown2pdf,
     bland,
+    cata,
     depicta,
     log,
     requests: (provider, jobId) => log.filter((e) => e.provider === provider && (jobId === undefined || e.jobId === jobId)),

@@ -1,0 +1,114 @@
+/**
+ * `jobcharts demo`: the simulated providers and the showcase jobs side by side, live, then a summary.
+ * Nothing to configure: everything runs on 127.0.0.1.
+ */
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { createActor, type AnyActorRef } from 'xstate';
+import { settle } from '../core/outcome.js';
+import { startSimulator, type Simulator } from '../simulator/server.js';
+import { EXIT_INTERRUPTED } from './errors.js';
+import { LiveView, type ViewedJob } from './live-view.js';
+import { PersonDesk } from './person.js';
+import { untilInterrupted } from './port.js';
+import { findProvider } from './providers.js';
+import { redact } from './redact.js';
+import { showcase, type ShowcaseJob } from './showcase.js';
+import { summaryTable, type SummaryRow } from './summary.js';
+
+interface DemoFlags {
+  yes?: boolean;
+  exit?: boolean;
+}
+
+export function addDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('run the showcase: simulated providers, jobs side by side with a live view, then a summary')
+    .option('-y, --yes', 'answer every question automatically (clarifications, payment confirmations)')
+    .option('--exit', 'exit when all jobs are done (for scripts and CI) instead of serving until Ctrl-C')
+    .addHelpText('after', '\nExit codes: 0 every job ended as its story says · 1 one did not · 130 Ctrl-C.')
+    .action(async (flags: DemoFlags) => {
+      process.exitCode = await runDemo(flags);
+    });
+}
+
+interface RunningJob {
+  story: ShowcaseJob;
+  view: ViewedJob;
+}
+
+async function runDemo(flags: DemoFlags): Promise<number> {
+  const out = process.stdout;
+  const startedAt = Date.now();
+  // The simulator's own rate limit is set low: the demo's 429s are scripted, so every run shows the same story.
+  const sim = await startSimulator({ perceptis: { minPollIntervalMs: 100 } });
+  out.write(`${pc.bold('jobcharts demo')}  simulated providers at ${sim.url}\n`);
+
+  const view = new LiveView(out, { live: out.isTTY === true, clean: (text) => redact(text) });
+  const desk = new PersonDesk({ yes: flags.yes === true, withoutTerminal: 'answer', view, input: process.stdin, output: out });
+
+  let interrupted = false;
+  const jobs: RunningJob[] = [];
+  const onInterrupt = () => {
+    if (interrupted) process.exit(EXIT_INTERRUPTED);
+    interrupted = true;
+    view.note(pc.yellow('Ctrl-C: cancelling every job (again to quit at once)'));
+    for (const job of jobs) job.view.actor.send({ type: 'CANCEL' });
+  };
+  process.on('SIGINT', onInterrupt);
+
+  for (const story of showcase()) jobs.push(startJob(story, sim, view, desk));
+  const outcomes = await Promise.all(jobs.map((job) => settle(job.view.actor)));
+  view.stop();
+  process.off('SIGINT', onInterrupt);
+
+  const rows: SummaryRow[] = jobs.map((job, i) => ({
+    label: job.story.label,
+    provider: job.story.provider,
+    outcome: outcomes[i] as SummaryRow['outcome'],
+    expected: job.story.expect,
+    requests: requestsOf(sim, job.story.provider, (outcomes[i] as { jobId?: string | number }).jobId),
+    ms: (job.view.endedAt ?? Date.now()) - job.view.startedAt,
+  }));
+  out.write('\n' + summaryTable(rows, Date.now() - startedAt) + '\n');
+
+  if (!interrupted && !flags.exit) {
+    out.write(pc.dim(`\nThe simulated providers are still serving at ${sim.url} — Ctrl-C to stop.\n`));
+    await untilInterrupted();
+  }
+  await sim.close();
+  if (interrupted) return EXIT_INTERRUPTED;
+  return rows.every((row) => row.outcome.status === row.expected) ? 0 : 1;
+}
+
+function startJob(story: ShowcaseJob, sim: Simulator, view: LiveView, desk: PersonDesk): RunningJob {
+  const entry = findProvider(story.provider);
+  story.script(sim);
+  const input = {
+    baseUrl: sim.url,
+    ...(entry.simulatorKey === undefined ? {} : { apiKey: entry.simulatorKey }),
+    request: story.request,
+    options: story.options,
+  };
+  const actor: AnyActorRef = createActor(entry.chart, { input });
+  const job: ViewedJob = { label: story.label, provider: entry.name, actor, startedAt: Date.now() };
+  view.add(job);
+  desk.attend(job, entry, { beforeReply: (event) => story.beforeReply?.(sim, actor, event) });
+  actor.start();
+  if (story.cancelAfterMs !== undefined) {
+    const timer = setTimeout(() => {
+      if (actor.getSnapshot().status !== 'active') return;
+      view.note(pc.yellow(`${story.label}: the demo cancels it (as a user would)`));
+      actor.send({ type: 'CANCEL' });
+    }, story.cancelAfterMs);
+    void settle(actor).then(() => clearTimeout(timer));
+  }
+  return { story, view: job };
+}
+
+/** Requests the simulator saw for one job (its create included), from the simulator's own log. */
+function requestsOf(sim: Simulator, provider: string, jobId: string | number | undefined): number {
+  if (jobId === undefined) return 0;
+  return sim.requests(provider, jobId).length;
+}

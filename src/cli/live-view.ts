@@ -1,0 +1,129 @@
+/**
+ * The live terminal view: one line per job. On a terminal the lines are redrawn in place (log-update);
+ * otherwise (a pipe, a CI log) each change of a job's state is printed as one plain line.
+ */
+import { createLogUpdate } from 'log-update';
+import pc from 'picocolors';
+import type { AnyActorRef, AnyMachineSnapshot } from 'xstate';
+import { nextStep, outcomeLabel, progressBar, stateLabel } from './job-view.js';
+import { padVisible } from './text.js';
+
+export interface ViewedJob {
+  label: string;
+  provider: string;
+  actor: AnyActorRef;
+  startedAt: number;
+  endedAt?: number;
+}
+
+export interface LiveViewOptions {
+  /** Redraw in place (a terminal) or print plain lines. */
+  live: boolean;
+  /** Applied to every line printed (removes secrets). */
+  clean?: (text: string) => string;
+  now?: () => number;
+}
+
+const REDRAW_MS = 100;
+
+export class LiveView {
+  private readonly jobs: ViewedJob[] = [];
+  private readonly draw: ReturnType<typeof createLogUpdate> | null;
+  private readonly timer: NodeJS.Timeout | null;
+  private readonly clean: (text: string) => string;
+  private readonly now: () => number;
+  private readonly lastPlain = new Map<ViewedJob, string>();
+  private paused = false;
+  private stopped = false;
+
+  constructor(
+    private readonly stream: NodeJS.WriteStream,
+    options: LiveViewOptions,
+  ) {
+    this.clean = options.clean ?? ((t) => t);
+    this.now = options.now ?? Date.now;
+    this.draw = options.live ? createLogUpdate(stream, { showCursor: false }) : null;
+    this.timer = options.live ? setInterval(() => this.render(), REDRAW_MS) : null;
+    this.timer?.unref();
+  }
+
+  add(job: ViewedJob): void {
+    this.jobs.push(job);
+    const onChange = () => {
+      const snapshot = job.actor.getSnapshot() as AnyMachineSnapshot;
+      if (snapshot.status !== 'active' && job.endedAt === undefined) job.endedAt = this.now();
+      if (this.draw) this.render();
+      else this.printPlain(job, snapshot);
+    };
+    job.actor.subscribe({ next: onChange, error: onChange, complete: onChange });
+    onChange();
+  }
+
+  /** A line that stays above the live region (or in the plain log). */
+  note(text: string): void {
+    if (this.draw && !this.paused) this.draw.clear();
+    this.stream.write(this.clean(text) + '\n');
+    if (this.draw && !this.paused) this.render();
+  }
+
+  /** Stops redrawing, e.g. while a question is asked at the terminal. */
+  pause(): void {
+    if (this.draw && !this.paused) this.draw.clear();
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.render();
+  }
+
+  /** Draws the final state of every job once more and leaves it on the screen. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.draw) {
+      this.paused = false;
+      this.render(true);
+      this.draw.done();
+    }
+  }
+
+  private render(final = false): void {
+    if (!this.draw || this.paused || (this.stopped && !final)) return;
+    const width = Math.max(...this.jobs.map((j) => j.label.length), 4);
+    const providerWidth = Math.max(...this.jobs.map((j) => j.provider.length), 4);
+    this.draw(this.jobs.map((job) => this.clean(this.line(job, width, providerWidth))).join('\n'));
+  }
+
+  private line(job: ViewedJob, width: number, providerWidth: number): string {
+    const snapshot = job.actor.getSnapshot() as AnyMachineSnapshot;
+    const head = `${pc.bold(job.label.padEnd(width))}  ${pc.dim(job.provider.padEnd(providerWidth))}`;
+    const elapsed = pc.dim(`${(((job.endedAt ?? this.now()) - job.startedAt) / 1000).toFixed(1).padStart(5)} s`);
+    const progress = (snapshot.context as { progress?: number | null }).progress;
+    if (snapshot.status !== 'active') {
+      const outcome = snapshot.output ?? { status: snapshot.status === 'stopped' ? 'cancelled' : 'error' };
+      return `${head}  ${padVisible(outcomeLabel(outcome), 30)}  ${progressBar(progress)}  ${elapsed}`;
+    }
+    const state = stateLabel(snapshot.value).padEnd(30);
+    return `${head}  ${state}  ${progressBar(progress)}  ${elapsed}  ${nextStep(snapshot, this.now())}`;
+  }
+
+  /** One line per change worth reading: requests in flight are skipped, each 429 and each retry is shown. */
+  private printPlain(job: ViewedJob, snapshot: AnyMachineSnapshot): void {
+    if (snapshot.status === 'active' && snapshot.hasTag('requesting')) return;
+    const state =
+      snapshot.status === 'active'
+        ? stateLabel(snapshot.value)
+        : outcomeLabel(snapshot.output ?? { status: snapshot.status === 'stopped' ? 'cancelled' : 'error' });
+    const context = snapshot.context as { rateLimits?: number; retries?: number };
+    const key = `${state}/${context.rateLimits ?? 0}/${context.retries ?? 0}`;
+    if (this.lastPlain.get(job) === key) return;
+    this.lastPlain.set(job, key);
+    const elapsed = `${((this.now() - job.startedAt) / 1000).toFixed(1).padStart(5)} s`;
+    const progress = (snapshot.context as { progress?: number | null }).progress;
+    const percent = typeof progress === 'number' ? `  ${Math.round(progress * 100)}%` : '';
+    const next = snapshot.status === 'active' ? nextStep(snapshot, this.now()) : '';
+    this.stream.write(this.clean(`${elapsed}  ${job.label} [${job.provider}]  ${state}${percent}${next ? `  ${next}` : ''}`) + '\n');
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The `jobcharts` command. Each command is its own module; this file wires them together and turns every
+ * usage mistake into one line on stderr and exit code 2.
+ */
+import { Command, CommanderError } from 'commander';
+import pc from 'picocolors';
+import { addDemoCommand } from './demo.js';
+import { EXIT_USAGE, UsageError } from './errors.js';
+import { addPathsCommand } from './paths.js';
+import { addSimulateCommand } from './simulate.js';
+import { addSubmitCommand } from './submit.js';
+import { addVisualizeCommand } from './visualize.js';
+import { addWatchCommand } from './watch.js';
+
+export function buildProgram(): Command {
+  const program = new Command('jobcharts')
+    .description('Asynchronous AI-generation jobs as explicit statecharts: submit, poll, back off, ask a person, end in an outcome.')
+    .exitOverride()
+    .showSuggestionAfterError(false)
+    .configureOutput({ outputError: (text, write) => write(pc.red(text.split('\n')[0]) + '\n') });
+  addDemoCommand(program);
+  addSubmitCommand(program);
+  addWatchCommand(program);
+  addSimulateCommand(program);
+  addVisualizeCommand(program);
+  addPathsCommand(program);
+  return program;
+}
+
+const HELP_SHOWN = new Set(['commander.helpDisplayed', 'commander.version']);
+
+/** Runs the command line; resolves with the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return HELP_SHOWN.has(error.code) ? 0 : EXIT_USAGE;
+    if (error instanceof UsageError) {
+      process.stderr.write(pc.red(`error: ${error.message}`) + '\n');
+      return EXIT_USAGE;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(pc.red(`error: ${message.split('\n')[0]}`) + '\n');
+    if (process.env.JOBCHARTS_DEBUG) console.error(error);
+    return 1;
+  }
+}
+
+void main(process.argv).then((code) => process.exit(code));

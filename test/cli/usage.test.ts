@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+/** A usage mistake: exit code 2 and exactly one line on stderr, no stack trace. */
+function expectOneLineUsageError(result: { code: number | null; stdout: string; stderr: string }, words: RegExp) {
+  expect(result.code).toBe(2);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(words);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe.concurrent('jobcharts: usage mistakes and help', { timeout: 30_000 }, () => {
+  it('an unknown provider is one line and exit code 2', async () => {
+    const result = await runCli(['submit', 'nosuch', '--prompt', 'x', '--base-url', 'http://127.0.0.1:9']);
+    expectOneLineUsageError(result, /unknown provider 'nosuch': choose one of .*perceptis/);
+  });
+
+  it('a missing key names the variable to set, without a stack trace', async () => {
+    const result = await runCli(['submit', 'perceptis', '--prompt', 'x', '--base-url', 'http://127.0.0.1:9']);
+    expectOneLineUsageError(result, /missing API key for perceptis: set PERCEPTIS_API_KEY/);
+  });
+
+  it('a bad flag, a bad flag value, a missing argument and no command at all are usage mistakes', async () => {
+    const [badFlag, badValue, missing, unknown, nothing] = await Promise.all([
+      runCli(['submit', 'perceptis', '--bogus']),
+      runCli(['watch', 'perceptis', 'abc', '--poll-interval', 'soon']),
+      runCli(['watch', 'perceptis']),
+      runCli(['frobnicate']),
+      runCli([]),
+    ]);
+    expectOneLineUsageError(badFlag, /unknown option '--bogus'/);
+    expectOneLineUsageError(badValue, /poll-interval.*invalid/);
+    expectOneLineUsageError(missing, /missing required argument 'jobId'/);
+    expectOneLineUsageError(unknown, /unknown command 'frobnicate'/);
+    expect(nothing.code).toBe(2);
+  });
+
+  it('submit needs a base URL, and exactly one of --prompt and --file', async () => {
+    const key = { PERCEPTIS_API_KEY: 'sk-live-per-simulated-business-0001' };
+    const [noUrl, noRequest, notHttp, noFile] = await Promise.all([
+      runCli(['submit', 'perceptis', '--prompt', 'x'], key),
+      runCli(['submit', 'perceptis', '--base-url', 'http://127.0.0.1:9'], key),
+      runCli(['submit', 'perceptis', '--base-url', 'ftp://127.0.0.1', '--prompt', 'x'], key),
+      runCli(['submit', 'perceptis', '--base-url', 'http://127.0.0.1:9', '--file', 'no/such/request.json'], key),
+    ]);
+    expectOneLineUsageError(noUrl, /pass --base-url or set PERCEPTIS_BASE_URL/);
+    expectOneLineUsageError(noRequest, /either --prompt or --file/);
+    expectOneLineUsageError(notHttp, /--base-url must be an http\(s\) URL/);
+    expectOneLineUsageError(noFile, /cannot read no\/such\/request.json: ENOENT/);
+  });
+
+  it('--help works on every command, with exit code 0', async () => {
+    const commands = [[], ['demo'], ['submit'], ['watch'], ['simulate'], ['visualize'], ['paths']];
+    const results = await Promise.all(commands.map((command) => runCli([...command, '--help'])));
+    results.forEach((result, i) => {
+      expect(result.code, commands[i].join(' ')).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`^Usage: jobcharts ${commands[i].join(' ')}`));
+    });
+  });
+});

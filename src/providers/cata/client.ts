@@ -79,6 +79,14 @@ export function readCataWords(body: unknown): ProviderWords {
 
 const failureOf = (call: ProviderCall) => (answer: HttpAnswer) => classifyFailure(answer, readCataWords, call.now());
 
+/** One Cata request: the path under the base URL, the key in `X-Api-Key`, Cata's words on failure. */
+function cataRequest(call: ProviderCall, method: 'GET' | 'POST', path: string, json?: unknown) {
+  return {
+    request: { url: `${call.baseUrl}${path}`, method, headers: auth(call.apiKey), json, timeoutMs: call.timeoutMs, signal: call.signal },
+    onFailure: failureOf(call),
+  };
+}
+
 /** A 2xx whose envelope says `isSuccess: false`: a refusal in Cata's words. */
 function refusedInBody(body: { code?: number; message?: string | null }): RefusalEvent {
   return {
@@ -91,17 +99,9 @@ function refusedInBody(body: { code?: number; message?: string | null }): Refusa
 /** `POST /api/v1/adapter-scripts/generate`. */
 export async function createCataJob(call: ProviderCall, request: CataRequest): Promise<CataAnswerEvent | null> {
   const got = await callJson({
-    request: {
-      url: `${call.baseUrl}/api/v1/adapter-scripts/generate`,
-      method: 'POST',
-      headers: auth(call.apiKey),
-      json: request,
-      timeoutMs: call.timeoutMs,
-      signal: call.signal,
-    },
+    ...cataRequest(call, 'POST', '/api/v1/adapter-scripts/generate', request),
     schema: cataCreatedSchema,
     what: 'create answer',
-    onFailure: failureOf(call),
   });
   if (!isJsonBody(got)) return got;
   if (got.body.isSuccess === false) return refusedInBody(got.body);
@@ -111,16 +111,9 @@ export async function createCataJob(call: ProviderCall, request: CataRequest): P
 /** `GET /api/v1/adapter-scripts/jobs/{jobId}`: safe to repeat. */
 export async function getCataStatus(call: ProviderCall, jobId: number): Promise<CataAnswerEvent | null> {
   const got = await callJson({
-    request: {
-      url: `${call.baseUrl}/api/v1/adapter-scripts/jobs/${jobId}`,
-      method: 'GET',
-      headers: auth(call.apiKey),
-      timeoutMs: call.timeoutMs,
-      signal: call.signal,
-    },
+    ...cataRequest(call, 'GET', `/api/v1/adapter-scripts/jobs/${jobId}`),
     schema: cataStatusSchema,
     what: 'status answer',
-    onFailure: failureOf(call),
   });
   if (!isJsonBody(got)) return got;
   if (got.body.isSuccess === false) return refusedInBody(got.body);
@@ -171,17 +164,9 @@ function failureMessage(job: CataJobDetails): string {
 /** `POST /api/v1/adapter-scripts/jobs/{jobId}/respond`: a person's answer to the job's question. */
 export async function respondToCata(call: ProviderCall, jobId: number, response: string): Promise<CataAnswerEvent | null> {
   const got = await callJson({
-    request: {
-      url: `${call.baseUrl}/api/v1/adapter-scripts/jobs/${jobId}/respond`,
-      method: 'POST',
-      headers: auth(call.apiKey),
-      json: { response },
-      timeoutMs: call.timeoutMs,
-      signal: call.signal,
-    },
+    ...cataRequest(call, 'POST', `/api/v1/adapter-scripts/jobs/${jobId}/respond`, { response }),
     schema: cataRespondedSchema,
     what: 'respond answer',
-    onFailure: failureOf(call),
   });
   if (!isJsonBody(got)) return got;
   if (got.body.isSuccess === false) return refusedInBody(got.body);

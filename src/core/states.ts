@@ -91,3 +91,25 @@ export function pollerStates(chartId: string, actor: string, inProgress: readonl
     },
   } as const;
 }
+
+/** Where every chart starts: bad input ends it at once, a job id attaches (poll only), a request is submitted first. */
+export function startingState() {
+  return {
+    always: [
+      { guard: 'hasInputProblem', target: 'rejected' },
+      { guard: 'isAttach', target: 'polling' },
+      { target: 'submitting' },
+    ],
+  } as const;
+}
+
+/** The five ends every chart has; each entry action writes `context.outcome`, the chart's `output`. */
+export function endStates() {
+  return {
+    succeeded: { type: 'final', entry: 'endSucceeded' },
+    failed: { type: 'final', entry: 'endFailed' },
+    rejected: { type: 'final', entry: 'endRejected' },
+    timedOut: { type: 'final', entry: 'endTimedOut' },
+    cancelled: { type: 'final', entry: 'endCancelled' },
+  } as const;
+}

@@ -1,0 +1,271 @@
+/**
+ * Cata POS integration service — adapter-script generation (seed 002). A job with a person in it.
+ *
+ *   POST /api/v1/adapter-scripts/generate           { provider, topic }  → { jobId: <integer> }
+ *   GET  /api/v1/adapter-scripts/jobs/{jobId}        → job.status: pending → running → completed | failed
+ *        running goes through job.stage: queued → gathering → generating → testing → (retrying → generating → testing)* → done
+ *        after three failed test runs: needs_clarification, with a question in job.clarification
+ *   POST /api/v1/adapter-scripts/jobs/{jobId}/respond { response }  → the pipeline resumes (400: not now / not that; 404)
+ *   key in `X-Api-Key` · 404 body { error: { code, message, details, field } }
+ *
+ * The chart: `submitting` (skipped when attaching by id), then `polling` with two regions — `provider`, Cata's
+ * status and stage as states, and `poller`, what we are doing about it. `needs_clarification` leaves polling for
+ * `needsClarification`: `awaitingAnswer` (tag `needs-input`, the question in `context.clarification`) until an
+ * `ANSWER { text }` comes, `sendingAnswer` POSTs it to /respond, then polling resumes; a job may ask several times.
+ * completed → `succeeded` ({ resultScriptId }); failed → `failed` (the pipeline's last log line / test error).
+ *
+ * Time: the overall deadline (`timeoutMs`) counts Cata's work only — it moves back by however long a person
+ * took to answer. `answerTimeoutMs` (default: no limit) ends the job `timedOut` when a question stays unanswered
+ * that long; it runs from when the question came, and a refused answer does not start it again.
+ *
+ * A 400 from /respond ("not awaiting clarification", or an answer Cata refuses) sends the chart to ask where the
+ * job stands (one status request): still waiting → back to `awaitingAnswer` with Cata's words in
+ * `context.answerProblem`; already running → the answer did land (e.g. a restored job sent it twice), polling goes on.
+ */
+import { assign, setup } from 'xstate';
+import { z } from 'zod';
+import { clockNow, durableTimer, type TimerDueEvent } from '../src/core/clock.js';
+import type { CancelEvent } from '../src/core/events.js';
+import {
+  abortSignalListener,
+  initialJobContext,
+  jobActions,
+  jobGuards,
+  providerCallOf,
+  requestActor,
+  type JobContext,
+  type JobInput,
+} from '../src/core/job.js';
+import type { PollOptions } from '../src/core/options.js';
+import type { JobOutcome } from '../src/core/outcome.js';
+import { initialPersonWait, personWaitActions, type PersonWaitContext } from '../src/core/person.js';
+import { withSnapshotVersion } from '../src/core/persist.js';
+import {
+  endStates,
+  failureTransitions,
+  pollerStates,
+  requestingState,
+  startingState,
+  submitStates,
+  waitState,
+} from '../src/core/states.js';
+import {
+  createCataJob,
+  getCataStatus,
+  respondToCata,
+  type CataAnswerEvent,
+  type CataJobDetails,
+} from '../src/providers/cata/client.js';
+import {
+  cataJobIdSchema,
+  cataRequestSchema,
+  type CataLogEntry,
+  type CataRequest,
+  type CataResult,
+  type CataTestResult,
+} from '../src/providers/cata/schema.js';
+
+export interface CataOptions extends PollOptions {
+  /** How long a question may stay unanswered before the job ends `timedOut`; `Infinity` (default): no limit. */
+  answerTimeoutMs: number;
+}
+
+export type CataJobInput = JobInput<CataRequest, number, CataOptions>;
+
+export interface CataContext extends JobContext<number, CataResult>, PersonWaitContext {
+  options: CataOptions;
+  request: CataRequest | null;
+  /** The current script draft. */
+  hypothesis: string | null;
+  testResults: CataTestResult[];
+  /** Cata's own retry count of generate → test (max 3). Not `retries`: that is ours, consecutive transient failures. */
+  pipelineRetries: number;
+  logs: CataLogEntry[];
+  /** Cata's question, while the job needs clarification. */
+  clarification: string | null;
+  /** The answer Cata recorded last. */
+  humanResponse: string | null;
+  /** The answer being sent to /respond. */
+  answer: string | null;
+  /** Why the last answer was not taken, in Cata's words; null once an answer is taken. */
+  answerProblem: string | null;
+}
+
+export type CataOutcome = JobOutcome<CataResult, number>;
+export type AnswerEvent = { type: 'ANSWER'; text: string };
+type CataEvent = CataAnswerEvent | TimerDueEvent | CancelEvent | AnswerEvent;
+
+const runningStages = ['queued', 'gathering', 'generating', 'testing', 'retrying', 'done'] as const;
+/** A status other than needs_clarification: any question is behind us. */
+const movedOn = ['recordJob', 'closeQuestion', 'endPersonWait'] as const;
+
+const inProgress = ['status.pending', ...runningStages.map((stage) => `status.running.${stage}` as const)];
+
+const cataRequest = requestActor<CataContext>;
+
+/** `ANSWER`'s `text` must be a string (an empty one is sent: Cata says why it refuses it). */
+const NOT_TEXT = 'ANSWER needs `text`: the answer to the question, as a string';
+
+export const cataJob = withSnapshotVersion(
+  setup({
+    types: {
+      input: {} as CataJobInput,
+      context: {} as CataContext,
+      events: {} as CataEvent,
+      output: {} as CataOutcome,
+      tags: {} as 'waiting' | 'requesting' | 'needs-input',
+    },
+    actors: {
+      timer: durableTimer,
+      abortSignal: abortSignalListener,
+      create: cataRequest((args) => createCataJob(providerCallOf(args), args.context.request!)),
+      status: cataRequest((args) => getCataStatus(providerCallOf(args), args.context.jobId!)),
+      respond: cataRequest((args) => respondToCata(providerCallOf(args), args.context.jobId!, args.context.answer ?? '')),
+    },
+    actions: {
+      ...jobActions,
+      ...personWaitActions,
+      /** What the last status said about the pipeline. */
+      recordJob: assign(({ event }) => {
+        const job = (event as Extract<CataAnswerEvent, { job: CataJobDetails }>).job;
+        return {
+          hypothesis: job.hypothesis,
+          testResults: job.testResults,
+          pipelineRetries: job.retries,
+          logs: job.logs,
+          clarification: job.clarification,
+          humanResponse: job.humanResponse,
+        };
+      }),
+      takeAnswer: assign(({ event }) => ({ answer: (event as AnswerEvent).text })),
+      refuseAnswer: assign({ answerProblem: NOT_TEXT }),
+      /** Cata refused the answer: keep its words for the person. */
+      answerRefused: assign(({ event }) => ({ answerProblem: (event as { message: string }).message, answer: null })),
+      /** The question is behind us: the answer was taken, or the job went on without it. */
+      closeQuestion: assign(({ context }) => ({
+        humanResponse: context.answer ?? context.humanResponse,
+        answer: null,
+        answerProblem: null,
+      })),
+      /** A new round of the pipeline: the poll interval starts short again. */
+      resetPolls: assign({ polls: 0 }),
+    },
+    guards: {
+      ...jobGuards,
+      answerIsText: ({ event }) => typeof (event as Partial<AnswerEvent>).text === 'string',
+    },
+  }).createMachine({
+    id: 'cata',
+    context: ({ input, self }) => {
+      const base = initialJobContext<CataRequest, number, CataResult>(
+        input,
+        {
+          provider: 'cata',
+          // Not documented: a few seconds, slowing down a little; the pipeline takes tens of seconds.
+          defaults: { pollIntervalMs: 2_000, pollGrowth: 1.25, maxPollIntervalMs: 10_000 },
+          requestSchema: cataRequestSchema,
+          jobIdSchema: cataJobIdSchema,
+          needsKey: true,
+          extraOptions: {
+            shape: { answerTimeoutMs: z.union([z.number().positive(), z.literal(Infinity)]) },
+            defaults: { answerTimeoutMs: Infinity },
+          },
+        },
+        clockNow(self.system),
+      );
+      return {
+        ...base,
+        options: base.options as CataOptions,
+        ...initialPersonWait,
+        hypothesis: null,
+        testResults: [],
+        pipelineRetries: 0,
+        logs: [],
+        clarification: null,
+        humanResponse: null,
+        answer: null,
+        answerProblem: null,
+      };
+    },
+    invoke: { src: 'abortSignal' },
+    on: { CANCEL: '.cancelled' },
+    initial: 'starting',
+    states: {
+      starting: startingState(),
+      submitting: {
+        ...submitStates('cata', 'create'),
+        on: { 'submit.accepted': { target: 'polling', actions: ['recordAnswer', 'recordJobId'] } },
+      },
+      polling: {
+        type: 'parallel',
+        states: {
+          provider: {
+            initial: 'unknown',
+            states: {
+              /** Cata has not answered a status request yet (just created, attached, or just answered). */
+              unknown: {},
+              pending: {},
+              running: {
+                initial: 'queued',
+                states: { queued: {}, gathering: {}, generating: {}, testing: {}, retrying: {}, done: {} },
+              },
+            },
+            on: {
+              'status.pending': { target: '.pending', actions: movedOn },
+              'status.running.queued': { target: '.running.queued', actions: movedOn },
+              'status.running.gathering': { target: '.running.gathering', actions: movedOn },
+              'status.running.generating': { target: '.running.generating', actions: movedOn },
+              'status.running.testing': { target: '.running.testing', actions: movedOn },
+              'status.running.retrying': { target: '.running.retrying', actions: movedOn },
+              'status.running.done': { target: '.running.done', actions: movedOn },
+            },
+          },
+          poller: pollerStates('cata', 'status', inProgress),
+        },
+        on: {
+          'status.needs_clarification': {
+            target: 'needsClarification',
+            actions: [
+              'recordAnswer',
+              'recordJob',
+              { type: 'startPersonWait', params: ({ context }: { context: CataContext }) => ({ timeoutMs: context.options.answerTimeoutMs }) },
+            ],
+          },
+          'status.completed': { target: 'succeeded', actions: ['recordAnswer', ...movedOn, 'recordResult'] },
+          'status.failed': { target: 'failed', actions: ['recordAnswer', ...movedOn] },
+        },
+      },
+      /** Cata's `needs_clarification`: nothing is polled until a person answers. */
+      needsClarification: {
+        initial: 'awaitingAnswer',
+        states: {
+          awaitingAnswer: {
+            tags: 'needs-input',
+            invoke: { src: 'timer', input: ({ context }) => ({ at: context.personDeadlineAt }) },
+            on: {
+              ANSWER: [
+                { guard: 'answerIsText', target: 'sendingAnswer', actions: ['takeAnswer', 'pausePersonWait'] },
+                { actions: 'refuseAnswer' },
+              ],
+              'timer.due': '#cata.timedOut',
+            },
+          },
+          sendingAnswer: {
+            ...requestingState('cata', 'respond'),
+            on: {
+              ...failureTransitions('cata'),
+              'respond.accepted': { target: '#cata.polling', actions: ['recordAnswer', 'closeQuestion', 'endPersonWait', 'resetPolls'] },
+              // Refused: ask where the job stands (see the header) rather than assume it still waits.
+              'http.invalid': { target: '#cata.polling', actions: ['recordAnswer', 'answerRefused'] },
+            },
+          },
+          backingOff: waitState('cata', 'sendingAnswer'),
+          retrying: waitState('cata', 'sendingAnswer'),
+        },
+      },
+      /** succeeded · failed · rejected · timedOut · cancelled */
+      ...endStates(),
+    },
+    output: ({ context }) => context.outcome!,
+  }),
+);

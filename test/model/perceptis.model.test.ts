@@ -1,0 +1,4 @@
+import { perceptisAdapter } from '../../src/testing/adapters/perceptis.js';
+import { modelSuite } from './suite.js';
+
+modelSuite(perceptisAdapter);

@@ -1,0 +1,51 @@
+/** The model-based suite of one chart: every generated path run for real, plain and restored at every step. */
+import { describe, expect, it } from 'vitest';
+import { chartInventory, CoverageRecorder } from '../../src/testing/chart.js';
+import { generatePaths } from '../../src/testing/paths.js';
+import { writeChartCoverage } from '../../src/testing/report.js';
+import { runLifecyclePath } from '../../src/testing/run.js';
+import type { ChartAdapter } from '../../src/testing/types.js';
+import { unreachableReason } from '../../src/testing/unreachable.js';
+import { simulator } from '../support/sim.js';
+
+export function modelSuite(adapter: ChartAdapter) {
+  const chart = adapter.chart.id;
+  const paths = generatePaths(adapter);
+  const recorder = new CoverageRecorder(chartInventory(adapter.chart));
+
+  describe(`${chart}: generated lifecycle paths`, () => {
+    it.each(paths.map((p) => [p.description, p] as const))('%s', async (_, path) => {
+      const plain = await runLifecyclePath(adapter, path, {
+        sim: await simulator(undefined, adapter.simulatorOptions),
+        recorder,
+      });
+      const restored = await runLifecyclePath(adapter, path, {
+        sim: await simulator(undefined, adapter.simulatorOptions),
+        recorder,
+        restoreAtEveryStep: true,
+      });
+      // One actor per state reached (the start, each step, the end restored again).
+      expect(restored.actors).toBe(path.steps.length + (path.steps.length ? 2 : 3));
+      const summary = (o: unknown) => {
+        const out = o as { status: string; error?: { kind?: string; code?: string } };
+        return { status: out.status, kind: out.error?.kind, code: out.error?.code };
+      };
+      expect(summary(plain.output).status).toBe(path.end);
+      expect(summary(restored.output)).toEqual(summary(plain.output));
+      // Same requests in the same order, but for the requests in flight when persisted, sent again and hung:
+      // no second create, no extra poll.
+      expect(restored.requests.filter((r) => !r.endsWith(' hang') || plain.requests.includes(r))).toEqual(plain.requests);
+    });
+
+    it('takes every state and transition of the chart (but those unreachable by design)', () => {
+      const coverage = recorder.coverage();
+      const report = writeChartCoverage(chart, coverage, unreachableReason, paths.length);
+      expect(report[chart]).toBeDefined();
+      expect(coverage.missedStates).toEqual([]);
+      expect(coverage.missedTransitions.filter((id) => !unreachableReason(id))).toEqual([]);
+      console.log(
+        `${chart}: states ${coverage.states.covered}/${coverage.states.total}, transitions ${coverage.transitions.covered}/${coverage.transitions.total} (${paths.length} paths)`,
+      );
+    });
+  });
+}

@@ -35,6 +35,8 @@ export class LiveView {
   private readonly lastPlain = new Map<ViewedJob, string>();
   private paused = false;
   private stopped = false;
+  /** Plain lines are timed from here, so that they read in order. */
+  private readonly startedAt: number;
 
   constructor(
     private readonly stream: NodeJS.WriteStream,
@@ -42,6 +44,7 @@ export class LiveView {
   ) {
     this.clean = options.clean ?? ((t) => t);
     this.now = options.now ?? Date.now;
+    this.startedAt = this.now();
     this.draw = options.live ? createLogUpdate(stream, { showCursor: false }) : null;
     this.timer = options.live ? setInterval(() => this.render(), REDRAW_MS) : null;
     this.timer?.unref();
@@ -116,12 +119,12 @@ export class LiveView {
       snapshot.status === 'active'
         ? stateLabel(snapshot.value)
         : outcomeLabel(snapshot.output ?? { status: snapshot.status === 'stopped' ? 'cancelled' : 'error' });
-    const context = snapshot.context as { rateLimits?: number; retries?: number };
-    const key = `${state}/${context.rateLimits ?? 0}/${context.retries ?? 0}`;
+    const context = snapshot.context as { rateLimits?: number; retries?: number; progress?: number | null };
+    const progress = context.progress;
+    const key = `${state}/${context.rateLimits ?? 0}/${context.retries ?? 0}/${progress ?? ''}`;
     if (this.lastPlain.get(job) === key) return;
     this.lastPlain.set(job, key);
-    const elapsed = `${((this.now() - job.startedAt) / 1000).toFixed(1).padStart(5)} s`;
-    const progress = (snapshot.context as { progress?: number | null }).progress;
+    const elapsed = `${((this.now() - this.startedAt) / 1000).toFixed(1).padStart(5)} s`;
     const percent = typeof progress === 'number' ? `  ${Math.round(progress * 100)}%` : '';
     const next = snapshot.status === 'active' ? nextStep(snapshot, this.now()) : '';
     this.stream.write(this.clean(`${elapsed}  ${job.label} [${job.provider}]  ${state}${percent}${next ? `  ${next}` : ''}`) + '\n');

@@ -3,7 +3,13 @@
  * its entry here (and, for the demo, its jobs to showcase.ts).
  */
 import type { AnyActorRef, AnyStateMachine, EventObject } from 'xstate';
+import { blandJob } from '../../machines/bland.js';
+import { depictaJob } from '../../machines/depicta.js';
+import { markdown2pdfJob } from '../../machines/markdown2pdf.js';
 import { perceptisJob } from '../../machines/perceptis.js';
+import type { Markdown2pdfPayment } from '../providers/markdown2pdf/schema.js';
+import { BLAND_TEST_KEY } from '../simulator/bland.js';
+import { DEPICTA_STORY_MODEL, DEPICTA_TEST_KEY } from '../simulator/depicta.js';
 import { PERCEPTIS_TEST_KEY } from '../simulator/perceptis.js';
 import { UsageError } from './errors.js';
 
@@ -52,6 +58,57 @@ export const providers: ProviderEntry[] = [
     simulatorKey: PERCEPTIS_TEST_KEY,
     parseJobId: anyText,
     requestFromPrompt: (prompt) => ({ prompt, output_type: 'single_slide' }),
+  },
+  {
+    name: 'depicta',
+    title: 'Depicta',
+    makes: 'illustrated multi-scene stories',
+    chart: depictaJob,
+    keyEnv: 'DEPICTA_API_KEY',
+    baseUrlEnv: 'DEPICTA_BASE_URL',
+    simulatorKey: DEPICTA_TEST_KEY,
+    parseJobId: anyText,
+    // `--prompt "scene one; scene two"`: one scene per part. The model: $DEPICTA_MODEL (the simulator's by default).
+    requestFromPrompt: (prompt) => ({
+      model: process.env.DEPICTA_MODEL ?? DEPICTA_STORY_MODEL,
+      characters: [{ name: 'Hero', appearance: 'the hero of this story' }],
+      scenes: prompt
+        .split(';')
+        .map((scene) => scene.trim())
+        .filter(Boolean)
+        .map((scene) => ({ prompt: scene })),
+    }),
+  },
+  {
+    name: 'bland',
+    title: 'Bland AI',
+    makes: 'conversational pathways',
+    chart: blandJob,
+    keyEnv: 'BLAND_API_KEY',
+    baseUrlEnv: 'BLAND_BASE_URL',
+    simulatorKey: BLAND_TEST_KEY,
+    parseJobId: anyText,
+    requestFromPrompt: (prompt) => ({ input_prompt: prompt }),
+  },
+  {
+    name: 'markdown2pdf',
+    title: 'markdown2pdf.ai',
+    makes: 'PDFs from markdown, paid per use (HTTP 402)',
+    chart: markdown2pdfJob,
+    baseUrlEnv: 'MARKDOWN2PDF_BASE_URL',
+    parseJobId: anyText,
+    requestFromPrompt: (markdown) => ({ data: { text_body: markdown, meta: {} }, options: { document_name: 'converted.pdf' } }),
+    personStep: (job) => {
+      const payment = (job.getSnapshot().context as { payment: Markdown2pdfPayment | null }).payment;
+      const offer = payment?.offers[0];
+      const price = offer?.amount == null ? 'a price not stated' : `${offer.amount} ${offer.currency ?? ''}`.trim();
+      return {
+        kind: 'confirm',
+        text: `payment required: "${offer?.title ?? 'this document'}" for ${price}. Pay it, then confirm it is paid`,
+        automaticAnswer: 'yes',
+        reply: () => ({ type: 'PAID' }),
+      };
+    },
   },
 ];
 

@@ -5,6 +5,7 @@
  */
 import type { AnyActorRef, EventObject } from 'xstate';
 import type { PollOptions } from '../core/options.js';
+import { DEPICTA_STORY_MODEL } from '../simulator/depicta.js';
 import type { PerceptisStatusStep } from '../simulator/perceptis.js';
 import type { ScriptStep } from '../simulator/script.js';
 import type { Simulator } from '../simulator/server.js';
@@ -89,8 +90,90 @@ const perceptisJobs: ShowcaseJob[] = [
   ),
 ];
 
+const storyScenes = ['A lighthouse keeper finds a map', 'She sails past the reef at dawn', 'A storm on the open sea', 'The island from the map'];
+
+const depictaJobs: ShowcaseJob[] = [
+  {
+    label: 'four-scene story',
+    provider: 'depicta',
+    request: {
+      model: DEPICTA_STORY_MODEL,
+      characters: [{ name: 'Ada', appearance: 'a lighthouse keeper in a yellow raincoat' }],
+      scenes: storyScenes.map((prompt) => ({ prompt })),
+      aspect_ratio: '16:9',
+    },
+    options: fast,
+    expect: 'succeeded',
+    script: (sim) =>
+      sim.depicta.scripts.push(
+        {
+          steps: [
+            { status: 'pending' },
+            { status: 'processing', scenesCompleted: 0 },
+            { status: 'processing', scenesCompleted: 1 },
+            { status: 'processing', scenesCompleted: 1 },
+            { status: 'processing', scenesCompleted: 2 },
+            { status: 'processing', scenesCompleted: 3 },
+            { status: 'processing', scenesCompleted: 4 },
+            { status: 'completed' },
+          ],
+        },
+        (body) => (body as { scenes?: { prompt?: string }[] } | undefined)?.scenes?.[0]?.prompt === storyScenes[0],
+      ),
+  },
+];
+
+const pathwayPrompt =
+  'A receptionist for a dental clinic: greet the caller, ask whether they are a new or returning patient, ' +
+  'offer the next free appointment, and confirm it by text message.';
+
+const blandJobs: ShowcaseJob[] = [
+  {
+    label: 'receptionist pathway',
+    provider: 'bland',
+    request: { input_prompt: pathwayPrompt, input_name: 'Dental receptionist' },
+    options: fast,
+    expect: 'succeeded',
+    script: (sim) =>
+      sim.bland.scripts.push(
+        { steps: [{ ready: false }, { ready: false }, { ready: false }, { ready: true }] },
+        (body) => (body as { input_prompt?: string } | undefined)?.input_prompt === pathwayPrompt,
+      ),
+  },
+];
+
+const invoiceMarkdown = '# Invoice 2026-014\n\n| item | amount |\n|---|---|\n| Consulting | 1 200 EUR |\n';
+
+const markdown2pdfJobs: ShowcaseJob[] = [
+  {
+    label: 'invoice PDF, paid per use',
+    provider: 'markdown2pdf',
+    request: { data: { text_body: invoiceMarkdown, meta: { title: 'Invoice 2026-014' } }, options: { document_name: 'invoice.pdf' } },
+    options: fast,
+    expect: 'succeeded',
+    script: (sim) =>
+      sim.markdown2pdf.scripts.push(
+        {
+          steps: [
+            { status: 'Not Started' },
+            { status: 'Processing', progress: 0.25 },
+            { status: 'Processing', progress: 0.6 },
+            { status: 'Processing', progress: 0.9 },
+            { status: 'Done' },
+          ],
+        },
+        (body) => (body as { data?: { text_body?: string } } | undefined)?.data?.text_body === invoiceMarkdown,
+      ),
+    // In the demo, saying "yes, paid" settles the invoice in the simulator (in real life the person pays it).
+    beforeReply: (sim, job) => {
+      const payment = (job.getSnapshot().context as { payment: { payment_context_token: string } | null }).payment;
+      if (payment) sim.markdown2pdf.settlePayment(payment.payment_context_token);
+    },
+  },
+];
+
 /** The showcase, limited to the providers this version has. */
 export function showcase(): ShowcaseJob[] {
   const known = new Set(providers.map((p) => p.name));
-  return [...perceptisJobs].filter((job) => known.has(job.provider));
+  return [...perceptisJobs, ...depictaJobs, ...markdown2pdfJobs, ...blandJobs].filter((job) => known.has(job.provider));
 }

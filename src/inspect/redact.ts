@@ -1,0 +1,120 @@
+/**
+ * Removing secrets from inspection data before anyone can see it: API keys, auth headers, and the signatures
+ * of signed URLs. Used by the producer-side `inspect` helper and again by the visualizer's hub on receipt.
+ */
+
+export const REDACTED = '[redacted]';
+
+/** Property names whose values are secrets wherever they appear (`apiKey`, `Authorization`, `payment_context_token`…). */
+const SECRET_PROPERTY =
+  /^(?:api[-_]?key|x[-_]api[-_]key|authorization|proxy[-_]authorization|cookie|set[-_]cookie|password|passphrase|signature|sig)$|(?:token|secret)$/i;
+
+/** Query parameters of signed or keyed URLs. */
+const SECRET_QUERY =
+  /([?&;](?:signature|sig|token|access_token|id_token|api[-_]?key|key|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential|se|sp|sv|skoid|sktid)=)[^&#\s"'<>]*/gi;
+
+/** `Bearer sk-…` / `Basic …` inside free text (an error message quoting a header). */
+const AUTH_SCHEME = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{6,}/g;
+
+/** Shapes of the providers' keys, for keys this process was never told about (defence in depth). */
+const KEY_SHAPE = /\b(?:sk|pk|rk)[-_](?:live|test)?[-_]?[A-Za-z0-9_-]{12,}|\bdpct_[A-Za-z0-9_-]{6,}/g;
+
+/** Keys shorter than this are not learnt: redacting every "abc" in a page would hide more than secrets. */
+const MIN_SECRET_LENGTH = 6;
+const MAX_LEARNT_SECRETS = 1_000;
+
+/**
+ * Redacts values by property name, URL query parameter, auth scheme and key shape, and every occurrence of
+ * the secrets it has learnt (values seen under a secret property name, e.g. a job's `input.apiKey`).
+ */
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  constructor(secrets: Iterable<string> = []) {
+    for (const secret of secrets) this.learn(secret);
+  }
+
+  /** Remembers a secret value so it is removed wherever it appears later, even inside free text. */
+  learn(secret: unknown): void {
+    if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH || secret === REDACTED) return;
+    if (this.secrets.size >= MAX_LEARNT_SECRETS) this.secrets.delete(this.secrets.values().next().value!);
+    this.secrets.add(secret);
+  }
+
+  /** Learns the secrets a value holds under secret property names. */
+  learnFrom(value: unknown, depth = 0): void {
+    if (value === null || typeof value !== 'object' || depth > 32) return;
+    for (const [key, inner] of Object.entries(value)) {
+      if (SECRET_PROPERTY.test(key)) this.learn(inner);
+      else this.learnFrom(inner, depth + 1);
+    }
+  }
+
+  /** A copy of a plain JSON value with every secret replaced by `[redacted]`. */
+  redact<T>(value: T): T {
+    this.learnFrom(value);
+    return this.redactValue(value, 0) as T;
+  }
+
+  redactText(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    return out
+      .replace(SECRET_QUERY, `$1${REDACTED}`)
+      .replace(AUTH_SCHEME, `$1 ${REDACTED}`)
+      .replace(KEY_SHAPE, REDACTED);
+  }
+
+  private redactValue(value: unknown, depth: number): unknown {
+    if (typeof value === 'string') return this.redactText(value);
+    if (value === null || typeof value !== 'object') return value;
+    if (depth > 64) return REDACTED;
+    if (Array.isArray(value)) return value.map((item) => this.redactValue(item, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      out[this.redactText(key)] =
+        SECRET_PROPERTY.test(key) && inner !== null && inner !== undefined && inner !== '' ? REDACTED : this.redactValue(inner, depth + 1);
+    }
+    return out;
+  }
+}
+
+/**
+ * A JSON-safe copy of any value: honours `toJSON` (XState snapshots), cuts cycles and depth, names functions.
+ * Inspection events carry live objects; this is what makes them safe to redact and send.
+ */
+export function toPlain(value: unknown, maxDepth = 12): unknown {
+  const seen = new WeakSet<object>();
+  const walk = (input: unknown, depth: number): unknown => {
+    let v = input;
+    if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+      try {
+        v = (v as { toJSON(): unknown }).toJSON();
+      } catch {
+        return '[unserialisable]';
+      }
+    }
+    if (typeof v === 'function') return { type: v.name || 'function' };
+    if (typeof v === 'bigint') return v.toString();
+    if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
+    if (v === null || typeof v !== 'object') return v;
+    if (seen.has(v)) return '[circular]';
+    if (depth >= maxDepth) return '[…]';
+    seen.add(v);
+    try {
+      if (Array.isArray(v)) return v.map((item) => walk(item, depth + 1) ?? null);
+      if (v instanceof Map) return Object.fromEntries([...v].map(([k, inner]) => [String(k), walk(inner, depth + 1)]));
+      if (v instanceof Set) return [...v].map((item) => walk(item, depth + 1));
+      if (v instanceof Error) return { name: v.name, message: v.message };
+      const out: Record<string, unknown> = {};
+      for (const [key, inner] of Object.entries(v)) {
+        if (inner === undefined || typeof inner === 'symbol') continue;
+        out[key] = walk(inner, depth + 1);
+      }
+      return out;
+    } finally {
+      seen.delete(v);
+    }
+  };
+  return walk(value, 0);
+}

@@ -1,0 +1,330 @@
+import { PAGE_SOCKET_PATH, type ChartSource, type HubMessage, type HubStats, type JobView, type TimelineEntry } from '../protocol.js';
+import { ChartView } from './chart-view.js';
+import { describeChart } from './describe.js';
+import { h } from './dom.js';
+import { contextCard, jobHeader, timelineCard } from './job-details.js';
+import { JobList } from './jobs-list.js';
+import ELK from 'elkjs/lib/elk-api.js';
+import { layoutChart, type Measure } from './layout.js';
+import css from './styles.css';
+
+const FONT = '"Inter", ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", Arial, sans-serif';
+const PALETTE = ['#4f46e5', '#0d9488', '#d97706', '#db2777', '#0284c7', '#7c3aed', '#65a30d'];
+/** Redraws at most this often, however fast jobs change. */
+const RENDER_EVERY_MS = 150;
+const TIMELINE_LIMIT = 300;
+
+interface Chart {
+  source: ChartSource;
+  card: HTMLElement;
+  view: ChartView | null;
+  zoom: 'fit' | number;
+}
+
+/** Below this scale a fitted chart's labels get too small to read: the job view zooms in and scrolls instead. */
+const MIN_READABLE_SCALE = 0.72;
+
+const state = {
+  charts: new Map<string, Chart>(),
+  jobs: new Map<string, JobView>(),
+  timelines: new Map<string, TimelineEntry[]>(),
+  selected: null as string | null,
+  filter: 'all',
+  connected: false,
+  stats: null as HubStats | null,
+};
+
+const style = document.createElement('style');
+style.textContent = css;
+document.head.append(style);
+
+/** Layout runs in a worker: the page stays responsive while five charts are laid out. */
+const elk = new ELK({ workerUrl: '/elk-worker.js' });
+
+const canvas = document.createElement('canvas').getContext('2d')!;
+const measure: Measure = (text, font) => {
+  canvas.font = font === 'title' ? `600 12.5px ${FONT}` : font === 'label' ? `500 11px ${FONT}` : `11px ${FONT}`;
+  return Math.ceil(canvas.measureText(text).width);
+};
+
+// ---- the shell ---------------------------------------------------------------------------------
+const connection = h('span', { class: 'conn', 'data-connected': 'false' }, 'connecting…');
+const counts = h('span', { class: 'counts muted' });
+const filters = h('div', { class: 'filters', role: 'tablist', 'aria-label': 'Filter by provider' });
+const jobList = new JobList(colorOf, select);
+const emptyJobs = h(
+  'div',
+  { class: 'empty-jobs' },
+  h('p', { class: 'strong' }, 'No jobs yet'),
+  h('p', { class: 'muted' }, 'Start a job with the inspector attached:'),
+  h('pre', { class: 'mono snippet' }, `inspect({ url: '${`ws://${location.host}/inspect`}' })`),
+);
+const jobPanel = h('section', { class: 'job-panel', hidden: true });
+const detailGrid = h('div', { class: 'detail-grid' });
+const atlasHead = h(
+  'div',
+  { class: 'section-head' },
+  h('h2', {}, 'Charts'),
+  h('span', { class: 'muted' }, 'Every provider’s lifecycle. Select a job to see where it is.'),
+);
+const chartsHost = h('section', { class: 'charts' });
+const main = h('main', { class: 'main' }, jobPanel, atlasHead, chartsHost);
+
+document.getElementById('app')!.replaceWith(
+  h(
+    'div',
+    { class: 'app', id: 'app' },
+    h(
+      'header',
+      { class: 'topbar' },
+      h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }), 'jobcharts', h('span', { class: 'brand-sub' }, 'visualizer')),
+      h('div', { class: 'topbar-right' }, counts, connection),
+    ),
+    h(
+      'div',
+      { class: 'shell' },
+      h('aside', { class: 'sidebar' }, h('div', { class: 'sidebar-head' }, h('h2', {}, 'Jobs')), filters, jobList.element, emptyJobs),
+      main,
+    ),
+  ),
+);
+
+function colorOf(provider: string): string {
+  const ids = [...state.charts.keys()];
+  const index = ids.indexOf(provider);
+  let hash = 0;
+  for (const ch of provider) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
+  return PALETTE[(index >= 0 ? index : hash) % PALETTE.length];
+}
+
+let revealPending = false;
+
+function select(key: string | null): void {
+  state.selected = key;
+  revealPending = key !== null;
+  if (key && !state.timelines.has(key)) send({ type: 'timeline', key });
+  scheduleRender(true);
+  if (key) main.scrollTo({ top: 0 });
+}
+
+// ---- charts --------------------------------------------------------------------------------------
+let layoutQueue = Promise.resolve();
+
+function setCharts(sources: ChartSource[]): void {
+  for (const source of sources) {
+    if (state.charts.has(source.id)) continue;
+    const body = h('div', { class: 'chart-body' }, h('div', { class: 'chart-loading muted' }, 'Laying out…'));
+    const zoomButton = h('button', { class: 'ghost-button small', type: 'button' }, 'Actual size');
+    const card = h(
+      'article',
+      { class: 'card chart-card', 'data-chart': source.id, style: `--provider:${colorOf(source.id)}` },
+      h(
+        'header',
+        { class: 'chart-head' },
+        h('span', { class: 'provider-dot large' }),
+        h('div', {}, h('h3', {}, source.title), h('p', { class: 'muted' }, source.summary)),
+        h('span', { class: 'chart-meta muted' }),
+        zoomButton,
+      ),
+      body,
+    );
+    const chart: Chart = { source, card, view: null, zoom: 'fit' };
+    zoomButton.addEventListener('click', () => {
+      chart.zoom = chart.zoom === 'fit' ? 1 : 'fit';
+      chart.view?.setZoom(chart.zoom);
+      zoomButton.textContent = chart.zoom === 'fit' ? 'Actual size' : 'Fit';
+    });
+    state.charts.set(source.id, chart);
+    chartsHost.append(card);
+    layoutQueue = layoutQueue.then(async () => {
+      try {
+        const model = describeChart(source.config);
+        const layout = await layoutChart(model, measure, elk);
+        chart.view = new ChartView(model, layout);
+        chart.view.setZoom(chart.zoom);
+        body.replaceChildren(chart.view.svg);
+        const transitions = model.edges.reduce((n, e) => n + e.lines.length, 0);
+        card.querySelector('.chart-meta')!.textContent = `${model.states.size} states · ${transitions} transitions`;
+        card.setAttribute('data-ready', 'true');
+      } catch (error) {
+        body.replaceChildren(h('p', { class: 'warn' }, `Could not draw this chart: ${String(error)}`));
+      }
+      scheduleRender();
+    });
+  }
+  renderFilters();
+}
+
+// ---- rendering -----------------------------------------------------------------------------------
+let renderTimer: number | undefined;
+let lastRender = 0;
+
+function scheduleRender(now = false): void {
+  if (now) {
+    clearTimeout(renderTimer);
+    renderTimer = undefined;
+    requestAnimationFrame(render);
+    return;
+  }
+  if (renderTimer !== undefined) return;
+  const wait = Math.max(0, RENDER_EVERY_MS - (performance.now() - lastRender));
+  renderTimer = window.setTimeout(() => {
+    renderTimer = undefined;
+    requestAnimationFrame(render);
+  }, wait);
+}
+
+function sortedJobs(): JobView[] {
+  const jobs = [...state.jobs.values()].filter((job) => state.filter === 'all' || job.provider === state.filter);
+  return jobs.sort((a, b) => {
+    const activeA = a.status === 'active' ? 1 : 0;
+    const activeB = b.status === 'active' ? 1 : 0;
+    if (activeA !== activeB) return activeB - activeA;
+    return activeA ? b.startedAt - a.startedAt : b.updatedAt - a.updatedAt;
+  });
+}
+
+function renderFilters(): void {
+  const tally = new Map<string, number>();
+  for (const job of state.jobs.values()) tally.set(job.provider, (tally.get(job.provider) ?? 0) + 1);
+  const providers = [...new Set([...state.charts.keys(), ...tally.keys()])];
+  const chip = (id: string, label: string, count: number) => {
+    const button = h(
+      'button',
+      { class: `chip-button${state.filter === id ? ' on' : ''}`, type: 'button', role: 'tab', 'aria-selected': state.filter === id ? 'true' : 'false', 'data-filter': id, style: id === 'all' ? undefined : `--provider:${colorOf(id)}` },
+      id === 'all' ? null : h('span', { class: 'provider-dot' }),
+      label,
+      h('span', { class: 'chip-count' }, String(count)),
+    );
+    button.addEventListener('click', () => {
+      state.filter = id;
+      renderFilters();
+      scheduleRender(true);
+    });
+    return button;
+  };
+  filters.replaceChildren(chip('all', 'All', state.jobs.size), ...providers.map((p) => chip(p, p, tally.get(p) ?? 0)));
+}
+
+let timelineEl: HTMLElement | null = null;
+
+function render(): void {
+  lastRender = performance.now();
+  const now = Date.now();
+  const rows = sortedJobs();
+  jobList.set(rows, state.selected);
+  emptyJobs.hidden = state.jobs.size > 0;
+  const live = [...state.jobs.values()].filter((j) => j.status === 'active').length;
+  counts.textContent = `${live} running · ${state.jobs.size} jobs · ${state.charts.size} charts`;
+  renderFilters();
+
+  const job = state.selected ? state.jobs.get(state.selected) : undefined;
+  if (state.selected && !job) state.selected = null;
+  jobPanel.hidden = !job;
+  atlasHead.hidden = !!job;
+  document.body.toggleAttribute('data-job-selected', !!job);
+  for (const chart of state.charts.values()) {
+    const shown = !job || job.provider === chart.source.id;
+    chart.card.hidden = !shown;
+    chart.view?.light(job && shown ? job.value : undefined, job && job.status !== 'active' ? (job.outcome ?? job.status) : null);
+  }
+  if (!job) {
+    timelineEl = null;
+    for (const c of state.charts.values()) c.view?.setZoom(c.zoom);
+    return;
+  }
+  const chart = state.charts.get(job.provider);
+  if (chart && chart.card.previousElementSibling !== jobPanel) jobPanel.after(chart.card);
+  if (chart?.view && revealPending) {
+    revealPending = false;
+    const body = chart.card.querySelector<HTMLElement>('.chart-body')!;
+    const fitScale = (body.clientWidth - 32) / chart.view.naturalWidth;
+    if (chart.zoom === 'fit' && fitScale < MIN_READABLE_SCALE) chart.view.setZoom(MIN_READABLE_SCALE);
+    requestAnimationFrame(() => chart.view?.revealActive());
+  }
+  const header = jobHeader(job, colorOf(job.provider), now, () => select(null));
+  const timeline = timelineCard(state.timelines.get(job.key) ?? [], timelineEl);
+  timelineEl = timeline;
+  detailGrid.replaceChildren(contextCard(job, now), timeline);
+  jobPanel.replaceChildren(header);
+  if (chart) chart.card.after(detailGrid);
+  else jobPanel.append(h('p', { class: 'warn' }, `No chart known for ${job.provider}.`), detailGrid);
+}
+
+// Ages and countdowns move even when nothing arrives.
+setInterval(() => scheduleRender(), 1000);
+
+// ---- the hub -------------------------------------------------------------------------------------
+let socket: WebSocket | null = null;
+
+function send(message: unknown): void {
+  if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+}
+
+function appendEntries(key: string, entries: TimelineEntry[]): void {
+  const list = state.timelines.get(key);
+  if (!list) return;
+  const lastSeq = list.length ? list[list.length - 1].seq : 0;
+  for (const entry of entries) if (entry.seq > lastSeq) list.push(entry);
+  if (list.length > TIMELINE_LIMIT) list.splice(0, list.length - TIMELINE_LIMIT);
+}
+
+function receive(message: HubMessage): void {
+  switch (message.type) {
+    case 'hello':
+      state.jobs = new Map(message.jobs.map((job) => [job.key, job]));
+      state.timelines.clear();
+      state.stats = message.stats;
+      setCharts(message.charts);
+      if (state.selected) send({ type: 'timeline', key: state.selected });
+      break;
+    case 'charts':
+      setCharts(message.charts);
+      break;
+    case 'update': {
+      for (const job of message.jobs) state.jobs.set(job.key, job);
+      for (const key of message.removed) {
+        state.jobs.delete(key);
+        state.timelines.delete(key);
+      }
+      const byKey = new Map<string, TimelineEntry[]>();
+      for (const { key, entry } of message.entries) byKey.set(key, [...(byKey.get(key) ?? []), entry]);
+      for (const [key, entries] of byKey) appendEntries(key, entries);
+      state.stats = message.stats;
+      break;
+    }
+    case 'timeline': {
+      const known = state.timelines.get(message.key) ?? [];
+      const merged = [...message.entries];
+      const lastSeq = merged.length ? merged[merged.length - 1].seq : 0;
+      for (const entry of known) if (entry.seq > lastSeq) merged.push(entry);
+      state.timelines.set(message.key, merged.slice(-TIMELINE_LIMIT));
+      break;
+    }
+  }
+  scheduleRender();
+}
+
+function connect(): void {
+  socket = new WebSocket(`ws://${location.host}${PAGE_SOCKET_PATH}`);
+  socket.addEventListener('open', () => setConnected(true));
+  socket.addEventListener('message', (event) => {
+    try {
+      receive(JSON.parse(String(event.data)) as HubMessage);
+    } catch (error) {
+      console.error('bad message from the hub', error);
+    }
+  });
+  socket.addEventListener('close', () => {
+    setConnected(false);
+    setTimeout(connect, 1000);
+  });
+}
+
+function setConnected(on: boolean): void {
+  state.connected = on;
+  connection.textContent = on ? 'live' : 'reconnecting…';
+  connection.setAttribute('data-connected', String(on));
+}
+
+connect();

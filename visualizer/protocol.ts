@@ -1,0 +1,68 @@
+/** What the hub and the page say to each other over the page's WebSocket (`PAGE_SOCKET_PATH`). */
+
+/** Producers may use any other path; the page uses this one. */
+export const PAGE_SOCKET_PATH = '/_jobcharts/page';
+
+/** A chart to draw: the machine's config as plain JSON (`machine.config`, functions dropped). */
+export interface ChartSource {
+  id: string;
+  title: string;
+  /** One line: what the provider makes. */
+  summary: string;
+  config: unknown;
+  /** `registry`: shipped with jobcharts; `live`: learnt from a producer's actor. */
+  origin: 'registry' | 'live';
+}
+
+export type TimelineKind = 'start' | 'request' | 'answer' | 'wait' | 'rateLimited' | 'retry' | 'refusal' | 'person' | 'end' | 'event';
+
+export interface TimelineEntry {
+  seq: number;
+  /** Wall-clock time the producer saw it (ms). */
+  at: number;
+  kind: TimelineKind;
+  title: string;
+  detail?: string;
+}
+
+/** One live (or finished) job as the page lists and details it. Everything in it has been redacted. */
+export interface JobView {
+  /** Unique per hub: the producer connection and the actor's session id. */
+  key: string;
+  /** The actor's `sessionId`, as the producer knows it. */
+  sessionId: string;
+  /** The chart's id (the machine id): `perceptis`, `cata`… */
+  provider: string;
+  jobId: string | null;
+  /** The actor's status: `active`, `done`, `error`, `stopped`. */
+  status: string;
+  /** How it ended (`succeeded`, `failed`…), once done. */
+  outcome: string | null;
+  /** The snapshot's `value`. */
+  value: unknown;
+  tags: string[];
+  progress: number | null;
+  /** Wall-clock ms of the producer when the actor started, and of its last frame. */
+  startedAt: number;
+  updatedAt: number;
+  /** False once its producer has disconnected. */
+  connected: boolean;
+  context: Record<string, unknown> | null;
+  output: unknown;
+}
+
+export interface HubStats {
+  producers: number;
+  pages: number;
+  framesReceived: number;
+  framesRejected: number;
+  jobsEvicted: number;
+}
+
+export type HubMessage =
+  | { type: 'hello'; charts: ChartSource[]; jobs: JobView[]; stats: HubStats }
+  | { type: 'charts'; charts: ChartSource[] }
+  | { type: 'update'; jobs: JobView[]; removed: string[]; entries: Array<{ key: string; entry: TimelineEntry }>; stats: HubStats }
+  | { type: 'timeline'; key: string; entries: TimelineEntry[] };
+
+export type PageMessage = { type: 'timeline'; key: string };

@@ -7,6 +7,7 @@ export default defineConfig({
     markdown2pdf: 'src/markdown2pdf.ts',
     bland: 'src/bland.ts',
     depicta: 'src/depicta.ts',
+    cata: 'src/cata.ts',
     simulator: 'src/simulator/index.ts',
     cli: 'src/cli/main.ts',
   },

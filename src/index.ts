@@ -3,6 +3,7 @@ export * from './perceptis.js';
 export * from './markdown2pdf.js';
 export * from './bland.js';
 export * from './depicta.js';
+export * from './cata.js';
 export { settle, type JobOutcome, type JobError, type Rejection } from './core/outcome.js';
 export type { RejectionKind } from './core/events.js';
 export type { JobInput, JobContext, LastAnswer } from './core/job.js';

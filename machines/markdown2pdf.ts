@@ -13,9 +13,10 @@
  * reads the metadata; then one of five ends. Error ends the job at once (the official SDKs poll on until
  * their time-out).
  *
- * While waiting for payment nothing is sent (there is no "has it been paid?" call). CANCEL ends the job
- * `cancelled`; the overall deadline (`timeoutMs`, counted from the start) keeps running, and when it passes
- * the job ends `timedOut` with no job created: give a person more time with a larger `timeoutMs`.
+ * Time, as for every person in the loop (src/core/person.ts): while waiting for payment nothing is sent (there
+ * is no "has it been paid?" call) and the overall deadline (`timeoutMs`) stands still — it counts the provider's
+ * work, not the person's. `paymentTimeoutMs` (default: no limit) ends the job `timedOut` when the payment takes
+ * longer, counted from the first 402 across every PAID that was answered 402 again. CANCEL ends it `cancelled`.
  */
 import { assign, setup } from 'xstate';
 import { clockNow, durableTimer } from '../src/core/clock.js';
@@ -30,7 +31,9 @@ import {
   type JobContext,
   type JobInput,
 } from '../src/core/job.js';
+import type { PollOptions } from '../src/core/options.js';
 import type { JobOutcome } from '../src/core/outcome.js';
+import { initialPersonWait, personTimeoutOption, personWaitActions, type PersonWaitContext } from '../src/core/person.js';
 import { withSnapshotVersion } from '../src/core/persist.js';
 import { pollerStates, retriedRequestStates, submitStates } from '../src/core/states.js';
 import { resolveProviderUrl } from '../src/core/url.js';
@@ -50,9 +53,14 @@ import {
   type Markdown2pdfResult,
 } from '../src/providers/markdown2pdf/schema.js';
 
+export interface Markdown2pdfOptions extends PollOptions {
+  /** How long a person may take to pay before the job ends `timedOut`; `Infinity` (default): no limit. */
+  paymentTimeoutMs: number;
+}
 /** `apiKey` is not needed (and not sent): markdown2pdf is paid per use. */
-export type Markdown2pdfJobInput = JobInput<Markdown2pdfRequest, string>;
-export interface Markdown2pdfContext extends JobContext<string, Markdown2pdfResult> {
+export type Markdown2pdfJobInput = JobInput<Markdown2pdfRequest, string, Markdown2pdfOptions>;
+export interface Markdown2pdfContext extends JobContext<string, Markdown2pdfResult>, PersonWaitContext {
+  options: Markdown2pdfOptions;
   request: Markdown2pdfRequest | null;
   /** Where to poll: the create answer's `path` joined with `baseUrl` (attached: `/job/{id}/status`). */
   statusUrl: string | null;
@@ -67,9 +75,6 @@ export interface PaidEvent {
   type: 'PAID';
 }
 type Markdown2pdfEvent = Markdown2pdfAnswerEvent | { type: 'timer.due'; at: number } | CancelEvent | PaidEvent;
-
-/** A timer input that never comes due (JSON-safe, unlike Infinity: timer inputs are persisted). */
-const NEVER = Number.MAX_SAFE_INTEGER;
 
 const markdown2pdfRequest = requestActor<Markdown2pdfContext>;
 
@@ -101,17 +106,18 @@ export const markdown2pdfJob = withSnapshotVersion(
     },
     actions: {
       ...jobActions,
+      ...personWaitActions,
       recordPayment: assign(({ event }) => (event.type === 'submit.paymentRequired' ? { payment: event.payment } : {})),
-      /** The person has until the overall deadline: that is when this wait ends. */
-      awaitPayment: assign(({ context }) => ({ wakeAt: context.deadlineAt, waitReason: null })),
+      /** The wait ends when the person's time is up, if it ever is. */
+      awaitPayment: assign(({ context }) => ({ wakeAt: context.personDeadlineAt, waitReason: null })),
       recordCreated: assign(({ event }) => (event.type === 'submit.accepted' ? { statusUrl: event.statusUrl, payment: null } : {})),
       recordOutputUrl: assign(({ event }) => (event.type === 'status.done' ? { outputUrl: event.outputUrl } : {})),
     },
     guards: jobGuards,
   }).createMachine({
     id: 'markdown2pdf',
-    context: ({ input, self }) => ({
-      ...initialJobContext<Markdown2pdfRequest, string, Markdown2pdfResult>(
+    context: ({ input, self }) => {
+      const base = initialJobContext<Markdown2pdfRequest, string, Markdown2pdfResult>(
         input,
         {
           provider: 'markdown2pdf',
@@ -120,13 +126,19 @@ export const markdown2pdfJob = withSnapshotVersion(
           requestSchema: markdown2pdfRequestSchema,
           jobIdSchema: markdown2pdfJobIdSchema,
           needsKey: false,
+          extraOptions: personTimeoutOption('paymentTimeoutMs'),
         },
         clockNow(self.system),
-      ),
-      statusUrl: null,
-      outputUrl: null,
-      payment: null,
-    }),
+      );
+      return {
+        ...base,
+        options: base.options as Markdown2pdfOptions,
+        ...initialPersonWait,
+        statusUrl: null,
+        outputUrl: null,
+        payment: null,
+      };
+    },
     invoke: { src: 'abortSignal' },
     on: { CANCEL: '.cancelled' },
     initial: 'starting',
@@ -141,16 +153,24 @@ export const markdown2pdfJob = withSnapshotVersion(
       submitting: {
         ...submitStates('markdown2pdf', 'create'),
         on: {
-          'submit.accepted': { target: 'polling', actions: ['recordAnswer', 'recordJobId', 'recordCreated'] },
-          'submit.paymentRequired': { target: 'paymentRequired', actions: ['recordAnswer', 'recordPayment', 'awaitPayment'] },
+          'submit.accepted': { target: 'polling', actions: ['recordAnswer', 'recordJobId', 'recordCreated', 'endPersonWait'] },
+          'submit.paymentRequired': {
+            target: 'paymentRequired',
+            actions: [
+              'recordAnswer',
+              'recordPayment',
+              { type: 'startPersonWait', params: ({ context }: { context: Markdown2pdfContext }) => ({ timeoutMs: context.options.paymentTimeoutMs }) },
+              'awaitPayment',
+            ],
+          },
         },
       },
       /** 402: a person pays one of `context.payment.offers`, then sends PAID. Nothing is sent meanwhile. */
       paymentRequired: {
         tags: 'needs-input',
-        invoke: { src: 'timer', input: ({ context }) => ({ at: context.deadlineAt ?? NEVER }) },
+        invoke: { src: 'timer', input: ({ context }) => ({ at: context.personDeadlineAt }) },
         on: {
-          PAID: { target: 'submitting', actions: 'clearWait' },
+          PAID: { target: 'submitting', actions: ['pausePersonWait', 'clearWait'] },
           'timer.due': 'timedOut',
         },
       },

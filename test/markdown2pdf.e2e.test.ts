@@ -282,34 +282,49 @@ describe('markdown2pdf waiting for payment', () => {
     expect(pendingTimers(clock)).toBe(0);
   });
 
-  it('the overall deadline keeps running while waiting for payment: timedOut, no job', async () => {
+  it('paymentTimeoutMs ends the wait timedOut with no job, counted from the first 402 across a second one', async () => {
     const clock = newClock();
     const s = await sim(clock);
     const start = clock.now();
-    const actor = job(s.url, clock, { options: { ...fast, timeoutMs: 5 * 60_000 } });
+    const actor = job(s.url, clock, { options: { ...fast, paymentTimeoutMs: 5 * 60_000 } });
     const waiting = await nextPause(actor);
     expect(waiting.context.wakeAt).toBe(start + 5 * 60_000);
+    clock.set(start + 2 * 60_000);
+    actor.send({ type: 'PAID' }); // not settled: 402 again, the same limit goes on
+    const again = await nextPause(actor);
+    expect(again.value).toBe('paymentRequired');
+    expect(again.context.wakeAt).toBe(start + 5 * 60_000);
     clock.set(start + 5 * 60_000 - 1);
     await new Promise((r) => setTimeout(r, 10));
     expect(actor.getSnapshot().value).toBe('paymentRequired');
-    advanceToWake(waiting, clock);
+    advanceToWake(again, clock);
     expect(await settle(actor)).toEqual({ status: 'timedOut' });
-    expect(s.log).toHaveLength(1);
+    expect(methods(s.log)).toEqual(['POST /v1/markdown 402', 'POST /v1/markdown 402']);
   });
 
-  it('without a deadline it waits for as long as it takes', async () => {
+  it('the overall deadline stands still while a person pays: a long wait does not eat the provider’s time', async () => {
     const clock = newClock();
     const s = await sim(clock);
-    s.markdown2pdf.scripts.push({ steps: [{ status: 'Done' }] });
-    const actor = job(s.url, clock, { options: { ...fast, timeoutMs: Infinity } });
-    expect((await nextPause(actor)).context.wakeAt).toBeNull();
-    clock.increment(90 * 24 * 60 * 60_000);
+    s.markdown2pdf.scripts.push({ steps: [{ status: 'Processing', progress: 0.5 }, { status: 'Done' }] });
+    const actor = job(s.url, clock, { options: { ...fast, timeoutMs: 60_000 } });
+    const waiting = await nextPause(actor);
+    expect(waiting.context.wakeAt).toBeNull(); // no payment limit by default
+    clock.increment(3 * 24 * 60 * 60_000);
     await new Promise((r) => setTimeout(r, 10));
     expect(actor.getSnapshot().value).toBe('paymentRequired');
     s.markdown2pdf.settlePayments();
     actor.send({ type: 'PAID' });
     await untilSettled(actor, clock);
     expect((await settle(actor)).status).toBe('succeeded');
+    expect(actor.getSnapshot().context.deadlineAt).toBe(waiting.context.deadlineAt! + 3 * 24 * 60 * 60_000);
+  });
+
+  it('a bad paymentTimeoutMs ends rejected invalid at once', async () => {
+    const clock = newClock();
+    const s = await sim(clock);
+    const outcome = await settle(job(s.url, clock, { options: { paymentTimeoutMs: -1 } }));
+    expect(outcome).toMatchObject({ status: 'rejected', error: { kind: 'invalid', message: expect.stringMatching(/options.paymentTimeoutMs/) } });
+    expect(s.log).toHaveLength(0);
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import { assign, type AnyActorRef, type EventObject } from 'xstate';
 import { clockNow } from './clock.js';
+import { z } from 'zod';
 
 export interface PersonWaitContext {
   /** Since when the job has been waiting for a person; null while it is not. */
@@ -46,3 +47,14 @@ const personWaitActionsTyped = {
 /** Typed loosely for the same reason as `jobActions`: a chart's `setup()` names its own context and events. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const personWaitActions = personWaitActionsTyped as { [K in keyof typeof personWaitActionsTyped]: any };
+
+/**
+ * The option that limits how long a person may take (e.g. Cata's `answerTimeoutMs`, markdown2pdf's
+ * `paymentTimeoutMs`): milliseconds, or `Infinity` (the default) for no limit. For `JobSpec.extraOptions`.
+ */
+export function personTimeoutOption(name: string): { shape: z.ZodRawShape; defaults: Record<string, number> } {
+  return {
+    shape: { [name]: z.union([z.number().positive(), z.literal(Infinity)]) },
+    defaults: { [name]: Infinity },
+  };
+}

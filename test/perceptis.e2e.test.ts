@@ -212,11 +212,25 @@ describe('Perceptis over HTTP, in simulated time', () => {
     const sim = await simulator(clock);
     sim.perceptis.scripts.push({ steps: [{ status: 'processing' }] });
     const start = clock.now();
-    const actor = job(sim.url, clock, { options: { ...fast, timeoutMs: 10_000 } });
+    const actor = job(sim.url, clock, { options: { ...fast, timeoutMs: 11_000 } });
     await untilSettled(actor, clock);
     expect(await settle(actor)).toEqual({ status: 'timedOut', jobId: actor.getSnapshot().context.jobId });
     const polls = sim.requests('perceptis').filter((r) => r.method === 'GET');
-    expect(polls[polls.length - 1].at).toBe(start + 10_000);
+    // 2 s, then ×1.5: 2 000, 5 000, 9 500 — the next (15 750) is brought forward to the deadline.
+    expect(polls.map((r) => r.at - start)).toEqual([0, 2_000, 5_000, 9_500, 11_000]);
+  });
+
+  it('the last poll keeps the provider’s floor between requests even when the deadline is nearer', async () => {
+    const clock = newClock();
+    const sim = await simulator(clock);
+    sim.perceptis.scripts.push({ steps: [{ status: 'processing' }] });
+    const start = clock.now();
+    const actor = job(sim.url, clock, { options: { ...fast, timeoutMs: 10_000 } });
+    await untilSettled(actor, clock);
+    expect((await settle(actor)).status).toBe('timedOut');
+    const polls = sim.requests('perceptis').filter((r) => r.method === 'GET');
+    expect(polls.map((r) => r.at - start)).toEqual([0, 2_000, 5_000, 9_500, 10_500]);
+    expect(polls.every((r) => r.answer === 200)).toBe(true);
   });
 
   it('cancel while waiting: no request after the cancel, no timer left', async () => {

@@ -10,7 +10,8 @@ interface ClockWithNow {
   now?: () => number;
 }
 
-function clockOf(system: AnyActorSystem): ClockWithNow {
+/** The actor system's clock (`SimulatedClock` in tests): its timers are the ones a test's clock moves. */
+export function clockOf(system: AnyActorSystem): ClockWithNow {
   return (system as unknown as { _clock: ClockWithNow })._clock;
 }
 

@@ -1,6 +1,7 @@
 import { assign, fromCallback, type AnyActorRef, type EventObject } from 'xstate';
 import type { z } from 'zod';
 import { clockNow } from './clock.js';
+import { needsBudget, requestAnswered, requestStarted, type BudgetedContext } from './budget.js';
 import { nextDelay } from './delay.js';
 import type {
   HttpFailureEvent,
@@ -49,8 +50,8 @@ export interface JobContext<TJobId, TResult> {
   deadlineAt: number | null;
   /** When the current wait ends: the next request is due then. */
   wakeAt: number | null;
-  /** Why the current wait: a poll interval, a 429, or a retry after a transient failure. */
-  waitReason: 'poll' | 'rateLimited' | 'retry' | null;
+  /** Why the current wait: a poll interval, a 429, a retry after a transient failure, or the key's shared rate budget. */
+  waitReason: 'poll' | 'rateLimited' | 'retry' | 'budget' | null;
   /** In-progress answers so far (drives the interval's growth). */
   polls: number;
   /** Consecutive transient failures. */
@@ -187,8 +188,12 @@ export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) =>
     const controller = new AbortController();
     const parent = (self as unknown as { _parent?: AnyActorRef })._parent;
     const apiKey = startInputOf(parent).apiKey ?? '';
+    const sentAt = clockNow(system);
+    const budgeted = input.context as unknown as BudgetedContext;
+    const endBudget = parent ? requestStarted(parent, budgeted, sentAt) : undefined;
     perform({ context: input.context, apiKey, signal: controller.signal, now: () => clockNow(system) }).then(
       (event) => {
+        if (event && parent) requestAnswered(parent, budgeted, event.type, sentAt, clockNow(system));
         if (event && !controller.signal.aborted) sendBack({ ...event, at: clockNow(system) });
       },
       (error: unknown) => {
@@ -202,7 +207,10 @@ export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) =>
         });
       },
     );
-    return () => controller.abort();
+    return () => {
+      controller.abort();
+      endBudget?.();
+    };
   });
 }
 
@@ -296,6 +304,12 @@ const sharedActions = {
   }),
 
   clearWait: assign(() => ({ wakeAt: null, waitReason: null })),
+
+  /** The key's shared rate budget lets the next request go at `event.until`. */
+  scheduleBudgetWait: assign(({ event }: Args) => ({
+    waitReason: 'budget' as const,
+    wakeAt: (event as EventObject & { until: number }).until,
+  })),
 
   /** The job is done: keep the result the provider's answer carried (`event.result`). */
   recordResult: assign(({ event }: Args) => ({ result: (event as EventObject & { result: unknown }).result })),
@@ -391,6 +405,8 @@ export const jobGuards = {
     return at !== undefined && context.deadlineAt !== null && at >= context.deadlineAt;
   },
   retryBudgetSpent: ({ context }: GuardArgs) => context.retries >= context.options.maxRetries,
+  /** The next request must wait for the key's shared rate budget (configured, or learnt from 429s). */
+  needsBudget: ({ context }: GuardArgs) => needsBudget(context),
   retryAfterTooLong: ({ context, event }: GuardArgs) =>
     ((event as RateLimitedEvent).retryAfterMs ?? 0) > context.options.maxRetryAfterMs,
   /** The server forbids asking again before the deadline: nothing more can be learnt in time. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RateLimit } from './budget.js';
 
 /** The largest delay `setTimeout` can hold (2^31 − 1 ms, about 24.8 days). */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -28,6 +29,11 @@ export interface PollOptions {
   requestTimeoutMs: number;
   /** A `Retry-After` longer than this is an answer, not a wait: the job ends rejected (`rateLimited`). */
   maxRetryAfterMs: number;
+  /**
+   * The provider's limit for the key, shared by every job of the same provider, base URL and key (see
+   * `setRateLimit` to set it once for the app). Absent: no limit until the provider answers 429, then a learnt one.
+   */
+  rateLimit?: RateLimit;
 }
 
 export const defaultPollOptions: PollOptions = {
@@ -56,6 +62,14 @@ const optionsSchema = z
     retryDelayMs: duration,
     requestTimeoutMs: z.number().positive().max(MAX_TIMER_MS),
     maxRetryAfterMs: duration,
+    rateLimit: z
+      .object({
+        requestsPerSecond: z.number().finite().positive().optional(),
+        maxConcurrent: z.number().int().positive().optional(),
+        burst: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

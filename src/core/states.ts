@@ -1,8 +1,10 @@
 /**
  * The poller's own states, shared by every chart: `requesting` one answer, `waiting` for the next poll,
- * `backingOff` after a 429, `retrying` after a transient failure. Each wait is a durable timer on an
- * absolute deadline (`context.wakeAt`). A chart places them in its own lifecycle with these builders.
+ * `backingOff` after a 429, `retrying` after a transient failure, and `waitingForBudget` (only when the key has a
+ * shared rate budget, see budget.ts). Each wait is a durable timer on an absolute deadline (`context.wakeAt`).
+ * A chart places them in its own lifecycle with these builders.
  */
+import { budgetActor } from './budget.js';
 
 /**
  * A state config built outside a chart's `setup()`: XState cannot check names of shared actions, guards and
@@ -49,24 +51,68 @@ export function requestingState(chartId: string, actor: string): StateConfig {
   } as const;
 }
 
-/** A wait until `context.wakeAt`, then back to `requesting`; past the overall deadline the job times out instead. */
-export function waitState(chartId: string, then = 'requesting'): StateConfig {
+/**
+ * A wait until `context.wakeAt`, then back to `requesting`; past the overall deadline the job times out instead.
+ * `viaBudget`: the wait's siblings include {@link budgetState}, which the next request passes when the key has a budget.
+ */
+export function waitState(chartId: string, then = 'requesting', viaBudget = false): StateConfig {
   return {
     tags: 'waiting',
     always: { guard: 'pastDeadline', target: `#${chartId}.timedOut` },
     invoke: { src: 'timer', input: ({ context }: { context: { wakeAt: number | null } }) => ({ at: context.wakeAt ?? 0 }) },
-    on: { 'timer.due': { target: then, actions: 'clearWait' } },
+    on: { 'timer.due': viaBudget ? toRequest(then, 'clearWait') : { target: then, actions: 'clearWait' } },
+  } as const;
+}
+
+/**
+ * The way to the next request: through `waitingForBudget` when the key has a shared rate budget (configured or
+ * learnt from 429s), straight to `then` otherwise — without a budget a job never enters the budget state.
+ */
+function toRequest(then: string, actions?: string) {
+  return [
+    { guard: 'needsBudget', target: 'waitingForBudget', ...(actions ? { actions } : {}) },
+    { target: then, ...(actions ? { actions } : {}) },
+  ];
+}
+
+/** Where a request region starts: no state of its own, it only picks the way to the first request. */
+function readyState(then = 'requesting'): StateConfig {
+  return { always: toRequest(then) } as const;
+}
+
+/**
+ * Waiting for the key's shared rate budget before a request: `queued` while every concurrent request the key
+ * allows is in flight, `paced` until the moment the key's request rate allows (`context.wakeAt`, tagged `waiting`).
+ */
+export function budgetState(chartId: string, then = 'requesting'): StateConfig {
+  return {
+    initial: 'queued',
+    invoke: { src: budgetActor, input: ({ context }: { context: unknown }) => ({ context }) },
+    on: {
+      'budget.queued': { target: '.queued', actions: 'clearWait' },
+      'budget.paced': { target: '.paced', actions: 'scheduleBudgetWait' },
+      'budget.granted': [
+        { guard: 'pastDeadline', target: `#${chartId}.timedOut` },
+        { target: then, actions: 'clearWait' },
+      ],
+    },
+    states: {
+      queued: {},
+      paced: { tags: 'waiting' },
+    },
   } as const;
 }
 
 /** Creating the job: one request, retried after 429s and transient failures. */
 export function submitStates(chartId: string, actor: string): StateConfig {
   return {
-    initial: 'requesting',
+    initial: 'ready',
     states: {
+      ready: readyState(),
+      waitingForBudget: budgetState(chartId),
       requesting: requestingState(chartId, actor),
-      backingOff: waitState(chartId),
-      retrying: waitState(chartId),
+      backingOff: waitState(chartId, 'requesting', true),
+      retrying: waitState(chartId, 'requesting', true),
     },
   } as const;
 }
@@ -82,12 +128,14 @@ export function pollerStates(chartId: string, actor: string, inProgress: readonl
   const requesting = requestingState(chartId, actor);
   const again = { target: 'waiting', actions: ['recordAnswer', 'scheduleNextPoll'] } as const;
   return {
-    initial: 'requesting',
+    initial: 'ready',
     states: {
+      ready: readyState(),
+      waitingForBudget: budgetState(chartId),
       requesting: { ...requesting, on: { ...requesting.on, ...Object.fromEntries(inProgress.map((e) => [e, again])) } },
-      waiting: waitState(chartId),
-      backingOff: waitState(chartId),
-      retrying: waitState(chartId),
+      waiting: waitState(chartId, 'requesting', true),
+      backingOff: waitState(chartId, 'requesting', true),
+      retrying: waitState(chartId, 'requesting', true),
     },
   } as const;
 }

@@ -49,3 +49,4 @@ export {
 } from './cata.js';
 export type { JobScript, ScriptStep, TimedStep } from './script.js';
 export type { WireFault } from './http.js';
+export { KeyLimits, type KeyLimit } from './ratelimit.js';

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { SimAnswer, SimRequest, SimRoute } from './http.js';
+import { KeyLimits, type KeyLimit } from './ratelimit.js';
 import { FaultPlan, faultLabel, playHugeBody, playsAfterProvider, playTrickle, replacementAnswer, spoilBody } from './faults.js';
 import { PerceptisSim, type PerceptisSimOptions } from './perceptis.js';
 import { Markdown2pdfSim, type Markdown2pdfSimOptions } from './markdown2pdf.js';
@@ -35,6 +36,8 @@ export interface SimulatorOptions {
   bland?: BlandSimOptions;
   cata?: CataSimOptions;
   depicta?: DepictaSimOptions;
+  /** Per-key rate limits by provider (off by default): over them, 429 with Retry-After. */
+  keyLimits?: Partial<Record<string, KeyLimit>>;
 }
 
 export interface Simulator {
@@ -46,6 +49,8 @@ export interface Simulator {
   bland: BlandSim;
   cata: CataSim;
   depicta: DepictaSim;
+  /** Per-key rate limits by provider, changeable while running. */
+  keyLimits: KeyLimits;
   /** Every request so far, oldest first. */
   readonly log: RequestLogEntry[];
   /** Requests of one provider (and job). */
@@ -74,6 +79,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   routes.push(...cata.routes());
   const depicta = new DepictaSim(options.depicta);
   routes.push(...depicta.routes());
+  const keyLimits = new KeyLimits(options.keyLimits);
+  keyLimits.wrapAll(routes);
   const log: RequestLogEntry[] = [];
   const sockets = new Set<Socket>();
   const faults = new FaultPlan();
@@ -150,6 +157,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     bland,
     cata,
     depicta,
+    keyLimits,
     log,
     requests: (provider, jobId) => log.filter((e) => e.provider === provider && (jobId === undefined || e.jobId === jobId)),
     faults,

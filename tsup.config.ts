@@ -10,10 +10,16 @@ export default defineConfig({
     cata: 'src/cata.ts',
     simulator: 'src/simulator/index.ts',
     cli: 'src/cli/main.ts',
+    visualizer: 'src/visualizer.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
   target: 'node20',
   sourcemap: true,
+  // The visualizer's page is a browser bundle (TypeScript, CSS): built once here, served from dist/page/app.js.
+  onSuccess: async () => {
+    const { writePrebuiltPage } = await import('./visualizer/page-bundle.js');
+    await writePrebuiltPage('dist');
+  },
 });

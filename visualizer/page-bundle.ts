@@ -48,3 +48,10 @@ export function elkWorkerScript(): Promise<string> {
   worker.catch(() => (worker = undefined));
   return worker;
 }
+
+/** Writes the prebuilt page next to the built package (`dist/page/app.js`): run by the build, see tsup.config.ts. */
+export async function writePrebuiltPage(distDir: string): Promise<void> {
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  await mkdir(join(distDir, 'page'), { recursive: true });
+  await writeFile(join(distDir, 'page', 'app.js'), await bundlePage());
+}

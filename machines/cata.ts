@@ -23,7 +23,6 @@
  * `context.answerProblem`; already running → the answer did land (e.g. a restored job sent it twice), polling goes on.
  */
 import { assign, setup } from 'xstate';
-import { z } from 'zod';
 import { clockNow, durableTimer, type TimerDueEvent } from '../src/core/clock.js';
 import type { CancelEvent } from '../src/core/events.js';
 import {
@@ -38,7 +37,7 @@ import {
 } from '../src/core/job.js';
 import type { PollOptions } from '../src/core/options.js';
 import type { JobOutcome } from '../src/core/outcome.js';
-import { initialPersonWait, personWaitActions, type PersonWaitContext } from '../src/core/person.js';
+import { initialPersonWait, personTimeoutOption, personWaitActions, type PersonWaitContext } from '../src/core/person.js';
 import { withSnapshotVersion } from '../src/core/persist.js';
 import {
   endStates,
@@ -58,6 +57,7 @@ import {
 } from '../src/providers/cata/client.js';
 import {
   cataJobIdSchema,
+  cataStageValues,
   cataRequestSchema,
   type CataLogEntry,
   type CataRequest,
@@ -95,11 +95,10 @@ export type CataOutcome = JobOutcome<CataResult, number>;
 export type AnswerEvent = { type: 'ANSWER'; text: string };
 type CataEvent = CataAnswerEvent | TimerDueEvent | CancelEvent | AnswerEvent;
 
-const runningStages = ['queued', 'gathering', 'generating', 'testing', 'retrying', 'done'] as const;
 /** A status other than needs_clarification: any question is behind us. */
 const movedOn = ['recordJob', 'closeQuestion', 'endPersonWait'] as const;
 
-const inProgress = ['status.pending', ...runningStages.map((stage) => `status.running.${stage}` as const)];
+const inProgress = ['status.pending', ...cataStageValues.map((stage) => `status.running.${stage}` as const)];
 
 const cataRequest = requestActor<CataContext>;
 
@@ -166,10 +165,7 @@ export const cataJob = withSnapshotVersion(
           requestSchema: cataRequestSchema,
           jobIdSchema: cataJobIdSchema,
           needsKey: true,
-          extraOptions: {
-            shape: { answerTimeoutMs: z.union([z.number().positive(), z.literal(Infinity)]) },
-            defaults: { answerTimeoutMs: Infinity },
-          },
+          extraOptions: personTimeoutOption('answerTimeoutMs'),
         },
         clockNow(self.system),
       );

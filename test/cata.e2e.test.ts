@@ -84,6 +84,19 @@ describe('Cata over HTTP, in simulated time', () => {
     expect(sim.requests('cata').map((r) => `${r.method} ${r.answer}`)).toEqual(['POST 200', ...Array(10).fill('GET 200')]);
   });
 
+  it('the default pipeline, polled at its own pace, still shows every test run Cata made', async () => {
+    const clock = newClock();
+    const sim = await simulator(clock);
+    const actor = job(sim.url, clock, { options: {} });
+    await untilSettled(actor, clock);
+    expect(await settle(actor)).toEqual({ status: 'succeeded', jobId: 5719, result: { resultScriptId: 95_719 } });
+    const { context } = actor.getSnapshot();
+    expect(context.testResults.map((t) => t.passed)).toEqual([false, true]);
+    expect(context.pipelineRetries).toBe(1);
+    const polls = sim.requests('cata').filter((r) => r.method === 'GET');
+    expect(polls.length).toBeLessThan(12);
+  });
+
   it('one clarification round: stops polling, shows the question, POSTs the answer, resumes and succeeds', async () => {
     const clock = newClock();
     const sim = await simulator(clock);
@@ -332,6 +345,15 @@ describe('Cata bad input', () => {
     if (outcome.status === 'rejected') expect(outcome.error.message).toMatch(message);
     expect(sim.log).toHaveLength(0);
   });
+});
+
+it('Perceptis options are unchanged: answerTimeoutMs is not one of them', async () => {
+  const { perceptisJob } = await import('../machines/perceptis.js');
+  const sim = await simulator();
+  const actor = createActor(perceptisJob, {
+    input: { baseUrl: sim.url, apiKey: 'k', request: { prompt: 'x', output_type: 'deck' }, options: { answerTimeoutMs: 5 } as never },
+  }).start();
+  expect(await settle(actor)).toMatchObject({ status: 'rejected', error: { kind: 'invalid' } });
 });
 
 describe('Cata persistence', () => {

@@ -56,5 +56,6 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
   if (!/[a-z]/i.test(text)) return undefined;
   const at = Date.parse(text);
   if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - now);
+  // Rounded up: the clock may be between two milliseconds, and rounding the wait down would ask before the date.
+  return Math.max(0, Math.ceil(at - now));
 }

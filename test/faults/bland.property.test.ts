@@ -1,0 +1,4 @@
+import { blandUnderFaults } from './charts.js';
+import { faultRunSuite } from './suite.js';
+
+faultRunSuite('Bland', blandUnderFaults);

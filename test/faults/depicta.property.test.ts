@@ -1,0 +1,4 @@
+import { depictaUnderFaults } from './charts.js';
+import { faultRunSuite } from './suite.js';
+
+faultRunSuite('Depicta', depictaUnderFaults);

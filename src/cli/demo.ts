@@ -94,7 +94,10 @@ function startJob(story: ShowcaseJob, sim: Simulator, view: LiveView, desk: Pers
   const actor: AnyActorRef = createActor(entry.chart, { input });
   const job: ViewedJob = { label: story.label, provider: entry.name, actor, startedAt: Date.now() };
   view.add(job);
-  desk.attend(job, entry, { beforeReply: (event) => story.beforeReply?.(sim, actor, event) });
+  desk.attend(job, entry, {
+    ...(story.automaticAnswer === undefined ? {} : { automaticAnswer: story.automaticAnswer }),
+    beforeReply: (event) => story.beforeReply?.(sim, actor, event),
+  });
   actor.start();
   if (story.cancelAfterMs !== undefined) {
     const timer = setTimeout(() => {

@@ -47,4 +47,11 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-void main(process.argv).then((code) => process.exit(code));
+/** Resolves once everything written so far has left the process (a pipe takes large writes in parts). */
+const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
+
+void main(process.argv).then(async (code) => {
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  // Servers, timers and stdin may still hold the event loop: the command is over, so the process is too.
+  process.exit(code);
+});

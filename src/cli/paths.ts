@@ -1,4 +1,4 @@
-/** `jobcharts paths <provider>`: the chart's lifecycle paths (model-based testing) as JSON. */
+/** `jobcharts paths <provider>`: every lifecycle the chart allows (model-based testing) as JSON, for an app's own tests. */
 import type { Command } from 'commander';
 import { UsageError } from './errors.js';
 import { findProvider, providerNames } from './providers.js';
@@ -8,8 +8,15 @@ export function addPathsCommand(program: Command): void {
     .command('paths')
     .description("print a provider chart's lifecycle paths (every way a job can go) as JSON")
     .argument('<provider>', `one of ${providerNames().join(', ')}`)
+    .addHelpText(
+      'after',
+      '\nEach path: a description, the answers to script in the simulator, and the state the job is in after each step.',
+    )
     .action(async (name: string) => {
-      findProvider(name);
-      throw new UsageError('lifecycle paths are not available yet in this version');
+      const entry = findProvider(name);
+      if (!entry.modelAdapter) throw new UsageError(`lifecycle paths are not available yet for ${entry.name}`);
+      const { generatePaths } = await import('../testing/paths.js');
+      const paths = generatePaths(await entry.modelAdapter());
+      process.stdout.write(JSON.stringify(paths, null, 2) + '\n');
     });
 }

@@ -20,6 +20,8 @@ export interface PersonDeskOptions {
 }
 
 export interface AttendHooks {
+  /** What `--yes` answers for this job, instead of the provider entry's general answer. */
+  automaticAnswer?: string;
   /** Runs before the reply is sent, e.g. the demo settles the payment in the simulator. */
   beforeReply?(event: EventObject): Promise<void> | void;
 }
@@ -56,7 +58,8 @@ export class PersonDesk {
       return s.status === 'active' && s.hasTag('needs-input');
     };
     if (!stillWaiting()) return;
-    const step = entry.personStep!(job.actor);
+    const general = entry.personStep!(job.actor);
+    const step = hooks.automaticAnswer === undefined ? general : { ...general, automaticAnswer: hooks.automaticAnswer };
     const answer = await this.answer(job, step, stillWaiting);
     if (!stillWaiting()) return;
     const event = answer === null ? null : step.reply(answer);

@@ -4,13 +4,16 @@
  */
 import type { AnyActorRef, AnyStateMachine, EventObject } from 'xstate';
 import { blandJob } from '../../machines/bland.js';
+import { cataJob } from '../../machines/cata.js';
 import { depictaJob } from '../../machines/depicta.js';
 import { markdown2pdfJob } from '../../machines/markdown2pdf.js';
 import { perceptisJob } from '../../machines/perceptis.js';
 import type { Markdown2pdfPayment } from '../providers/markdown2pdf/schema.js';
 import { BLAND_TEST_KEY } from '../simulator/bland.js';
+import { CATA_TEST_KEY } from '../simulator/cata.js';
 import { DEPICTA_STORY_MODEL, DEPICTA_TEST_KEY } from '../simulator/depicta.js';
 import { PERCEPTIS_TEST_KEY } from '../simulator/perceptis.js';
+import type { ChartAdapter } from '../testing/types.js';
 import { UsageError } from './errors.js';
 
 /** What a job waiting for a person asks, and how the person's reply becomes the event the chart waits for. */
@@ -43,6 +46,8 @@ export interface ProviderEntry {
   requestFromPrompt(prompt: string): unknown;
   /** Present for providers whose jobs can stop and wait for a person (state tagged `needs-input`). */
   personStep?(job: AnyActorRef): PersonStep;
+  /** The model-based testing adapter (src/testing), loaded only by `jobcharts paths`. */
+  modelAdapter?(): Promise<ChartAdapter>;
 }
 
 const anyText = (text: string) => text;
@@ -58,6 +63,7 @@ export const providers: ProviderEntry[] = [
     simulatorKey: PERCEPTIS_TEST_KEY,
     parseJobId: anyText,
     requestFromPrompt: (prompt) => ({ prompt, output_type: 'single_slide' }),
+    modelAdapter: async () => (await import('../testing/adapters/perceptis.js')).perceptisAdapter,
   },
   {
     name: 'depicta',
@@ -89,6 +95,31 @@ export const providers: ProviderEntry[] = [
     simulatorKey: BLAND_TEST_KEY,
     parseJobId: anyText,
     requestFromPrompt: (prompt) => ({ input_prompt: prompt }),
+  },
+  {
+    name: 'cata',
+    title: 'Cata',
+    makes: 'POS adapter scripts, with a person answering its questions',
+    chart: cataJob,
+    keyEnv: 'CATA_API_KEY',
+    baseUrlEnv: 'CATA_BASE_URL',
+    simulatorKey: CATA_TEST_KEY,
+    parseJobId: (text) => (/^\d+$/.test(text) ? Number(text) : undefined),
+    // `--prompt "<pos provider> [topic]"`, e.g. "lightspeed sync_products"; the topic defaults to test_connection.
+    requestFromPrompt: (prompt) => {
+      const [provider = '', topic = 'test_connection'] = prompt.trim().split(/\s+/);
+      return { provider, topic };
+    },
+    personStep: (job) => {
+      const context = job.getSnapshot().context as { clarification: string | null; answerProblem: string | null };
+      const refused = context.answerProblem ? ` (your last answer was refused: ${context.answerProblem})` : '';
+      return {
+        kind: 'question',
+        text: `${context.clarification ?? 'Cata needs a clarification.'}${refused}`,
+        automaticAnswer: 'Use the field the sample response actually has, and keep ids as strings.',
+        reply: (text) => ({ type: 'ANSWER', text }),
+      };
+    },
   },
   {
     name: 'markdown2pdf',

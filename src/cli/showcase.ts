@@ -22,6 +22,8 @@ export interface ShowcaseJob {
   script(sim: Simulator): void;
   /** The demo cancels the job this long after its start, to show a cancellation. */
   cancelAfterMs?: number;
+  /** What `--yes` answers to this job's question. */
+  automaticAnswer?: string;
   /** Runs before a person's reply is sent (e.g. the payment is settled in the simulator). */
   beforeReply?(sim: Simulator, job: AnyActorRef, event: EventObject): Promise<void> | void;
 }
@@ -172,8 +174,41 @@ const markdown2pdfJobs: ShowcaseJob[] = [
   },
 ];
 
+const cataJobs: ShowcaseJob[] = [
+  {
+    label: 'adapter script, one question',
+    provider: 'cata',
+    request: { provider: 'lightspeed', topic: 'list_remote_outlets' },
+    options: fast,
+    expect: 'succeeded',
+    automaticAnswer: 'The outlets are in `data.locations`; each one has an `id` and a `name`.',
+    script: (sim) =>
+      sim.cata.scripts.push(
+        {
+          steps: [
+            { status: 'pending' },
+            { status: 'running', stage: 'gathering' },
+            { status: 'running', stage: 'generating' },
+            { status: 'running', stage: 'testing', test: { passed: false, error: 'Expected an array of outlets, got object' } },
+            { status: 'running', stage: 'retrying' },
+            { status: 'running', stage: 'testing', test: { passed: false, error: 'Expected an array of outlets, got object' } },
+            {
+              status: 'needs_clarification',
+              question: 'The sample response has no `outlets` array. Which field of the response lists the outlets?',
+            },
+            { status: 'running', stage: 'generating' },
+            { status: 'running', stage: 'testing', test: { passed: true, outputCount: 8 } },
+            { status: 'running', stage: 'done' },
+            { status: 'completed', resultScriptId: 4711 },
+          ],
+        },
+        (body) => (body as { topic?: string } | undefined)?.topic === 'list_remote_outlets',
+      ),
+  },
+];
+
 /** The showcase, limited to the providers this version has. */
 export function showcase(): ShowcaseJob[] {
   const known = new Set(providers.map((p) => p.name));
-  return [...perceptisJobs, ...depictaJobs, ...markdown2pdfJobs, ...blandJobs].filter((job) => known.has(job.provider));
+  return [...perceptisJobs, ...depictaJobs, ...cataJobs, ...markdown2pdfJobs, ...blandJobs].filter((job) => known.has(job.provider));
 }

@@ -9,6 +9,7 @@ export default defineConfig({
     depicta: 'src/depicta.ts',
     cata: 'src/cata.ts',
     simulator: 'src/simulator/index.ts',
+    testing: 'src/testing/index.ts',
     cli: 'src/cli/main.ts',
     visualizer: 'src/visualizer.ts',
   },

@@ -14,7 +14,6 @@ import { clearRateBudgets } from '../core/budget.js';
 import type { Simulator } from '../simulator/server.js';
 import type { CoverageRecorder } from './chart.js';
 import type { ChartAdapter, ExpectedRequest, ExpectedState, LifecyclePath, PathStep, ScriptedAnswer } from './types.js';
-import { expectedLogAnswer } from './paths.js';
 
 export interface RunOptions {
   sim: Simulator;
@@ -127,15 +126,15 @@ export function runAnswers(path: LifecyclePath, restore: boolean): { answers: Sc
   const answers: ScriptedAnswer[] = [];
   const logAfter: string[][] = [];
   const log: string[] = [];
-  const add = (answer: ScriptedAnswer, method: string) => {
-    answers.push(answer);
-    log.push(`${method} ${expectedLogAnswer(answer)}`);
-  };
   path.steps.forEach((step, i) => {
     const sent = step.requests.slice(i === 0 ? 0 : path.steps[i - 1].requests.length);
     const scripted = step.answer ?? step.inFlight;
-    if (scripted) add(scripted, sent[0]?.method ?? 'GET');
-    if (restore && step.inFlightAfter) add({ call: step.inFlightAfter, step: HANG }, methodOf(path, step.inFlightAfter));
+    if (scripted) answers.push(scripted);
+    log.push(...sent.map((r) => `${r.method} ${r.answer}`));
+    if (restore && step.inFlightAfter) {
+      answers.push({ call: step.inFlightAfter, step: HANG });
+      log.push(`${methodOf(path, step.inFlightAfter)} hang`);
+    }
     logAfter.push([...log]);
   });
   return { answers, logAfter };

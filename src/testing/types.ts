@@ -113,6 +113,8 @@ export interface ChartAdapter {
   personEvents?: readonly { label: string; event: ModelEvent }[];
   /** The HTTP method of each request actor, for the expected request log. */
   methods: Record<string, string>;
+  /** The status of the provider's own answer to a request, by request actor, when not 200 (e.g. Depicta's 202). */
+  okStatus?: Record<string, number>;
   /** Input for the in-memory model (never sent anywhere). */
   modelInput(start: StartMode): Record<string, unknown>;
   /** Context the chart's own guards read beyond the shared ones (added to the model's state identity). */

@@ -1,0 +1,11 @@
+/** The adapter of every chart that has one, by provider name (= chart id). */
+import type { ChartAdapter } from '../types.js';
+import { blandAdapter } from './bland.js';
+import { depictaAdapter } from './depicta.js';
+import { perceptisAdapter } from './perceptis.js';
+
+export const chartAdapters: Record<string, ChartAdapter> = {
+  perceptis: perceptisAdapter,
+  depicta: depictaAdapter,
+  bland: blandAdapter,
+};

@@ -1,0 +1,4 @@
+import { depictaAdapter } from '../../src/testing/adapters/depicta.js';
+import { modelSuite } from './suite.js';
+
+modelSuite(depictaAdapter);

@@ -100,7 +100,8 @@ export function modelMoves(adapter: ChartAdapter, model: ModelChart, snapshot: S
       const lateMove: ModelMove = { ...move, event: stamp(move.event, late), late: true, label: 'budget.granted, past the deadline' };
       if (lateMatters(model, snapshot, move.event, lateMove.event, serial)) moves.push(lateMove);
     }
-  } else if (snapshot.hasTag('waiting')) {
+  } else if (snapshot.hasTag('waiting') || (snapshot.context.wakeAt != null && snapshot.can({ type: 'timer.due', at: onTime } as never))) {
+    // A wait, or a person's time running out (e.g. markdown2pdf's payment): either way the timer fires at `wakeAt`.
     moves.push({ kind: 'timer', label: 'timer.due', event: stamp({ type: 'timer.due' }, onTime) });
   }
   const inFlight = calls.length ? { call: calls[0], step: { fault: 'hang' } } : undefined;

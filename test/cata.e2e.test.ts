@@ -227,7 +227,6 @@ describe('Cata over HTTP, in simulated time', () => {
     const before = sim.log.length;
     actor.send({ type: 'CANCEL' });
     expect(await settle(actor)).toEqual({ status: 'cancelled', jobId: 5719 });
-    actor.send({ type: 'ANSWER', text: 'too late' });
     clock.increment(60 * 60_000);
     await settleDrain();
     expect(sim.log).toHaveLength(before);

@@ -5,12 +5,14 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { createActor, type AnyActorRef } from 'xstate';
+import { startVisualizer, type Visualizer } from '../../visualizer/server.js';
 import { settle } from '../core/outcome.js';
+import { inspect, type JobInspector } from '../inspect/index.js';
 import { startSimulator, type Simulator } from '../simulator/server.js';
 import { EXIT_INTERRUPTED } from './errors.js';
 import { LiveView, type ViewedJob } from './live-view.js';
 import { PersonDesk } from './person.js';
-import { untilInterrupted } from './port.js';
+import { listening, port, untilInterrupted } from './port.js';
 import { findProvider } from './providers.js';
 import { redact } from './redact.js';
 import { showcase, type ShowcaseJob } from './showcase.js';
@@ -19,6 +21,7 @@ import { summaryTable, type SummaryRow } from './summary.js';
 interface DemoFlags {
   yes?: boolean;
   exit?: boolean;
+  port: number;
 }
 
 export function addDemoCommand(program: Command): void {
@@ -26,7 +29,8 @@ export function addDemoCommand(program: Command): void {
     .command('demo')
     .description('run the showcase: simulated providers, jobs side by side with a live view, then a summary')
     .option('-y, --yes', 'answer every question automatically (clarifications, payment confirmations)')
-    .option('--exit', 'exit when all jobs are done (for scripts and CI) instead of serving until Ctrl-C')
+    .option('--exit', 'exit when all jobs are done (for scripts and CI) instead of serving the visualizer until Ctrl-C')
+    .option('--port <n>', "the visualizer's port (default: any free port)", port, 0)
     .addHelpText('after', '\nExit codes: 0 every job ended as its story says · 1 one did not · 130 Ctrl-C.')
     .action(async (flags: DemoFlags) => {
       process.exitCode = await runDemo(flags);
@@ -44,6 +48,8 @@ async function runDemo(flags: DemoFlags): Promise<number> {
   // The simulator's own rate limit is set low: the demo's 429s are scripted, so every run shows the same story.
   const sim = await startSimulator({ perceptis: { minPollIntervalMs: 100 } });
   out.write(`${pc.bold('jobcharts demo')}  simulated providers at ${sim.url}\n`);
+  const visualizer = await startVisualizerIfPossible(flags.port, out);
+  const inspector = visualizer ? inspect({ url: visualizer.inspectUrl }) : undefined;
 
   const view = new LiveView(out, { live: out.isTTY === true, clean: (text) => redact(text) });
   const desk = new PersonDesk({ yes: flags.yes === true, withoutTerminal: 'answer', view, input: process.stdin, output: out });
@@ -58,7 +64,7 @@ async function runDemo(flags: DemoFlags): Promise<number> {
   };
   process.on('SIGINT', onInterrupt);
 
-  for (const story of showcase()) jobs.push(startJob(story, sim, view, desk));
+  for (const story of showcase()) jobs.push(startJob(story, sim, view, desk, inspector));
   const outcomes = await Promise.all(jobs.map((job) => settle(job.view.actor)));
   view.stop();
   process.off('SIGINT', onInterrupt);
@@ -72,17 +78,34 @@ async function runDemo(flags: DemoFlags): Promise<number> {
     ms: (job.view.endedAt ?? Date.now()) - job.view.startedAt,
   }));
   out.write('\n' + summaryTable(rows, Date.now() - startedAt) + '\n');
+  if (visualizer) {
+    const stats = visualizer.stats();
+    out.write(`The visualizer received ${stats.jobs} jobs (${stats.framesReceived} inspection frames) at ${visualizer.url}\n`);
+  }
 
-  if (!interrupted && !flags.exit) {
-    out.write(pc.dim(`\nThe simulated providers are still serving at ${sim.url} — Ctrl-C to stop.\n`));
+  if (!interrupted && !flags.exit && visualizer) {
+    out.write(`\nThe visualizer is still serving at ${pc.bold(visualizer.url)} — Ctrl-C to stop.\n`);
     await untilInterrupted();
   }
-  await sim.close();
+  inspector?.stop();
+  await Promise.all([sim.close(), visualizer?.close()]);
   if (interrupted) return EXIT_INTERRUPTED;
   return rows.every((row) => row.outcome.status === row.expected) ? 0 : 1;
 }
 
-function startJob(story: ShowcaseJob, sim: Simulator, view: LiveView, desk: PersonDesk): RunningJob {
+/** The demo goes on without the visualizer when it cannot start (the port is taken, the page cannot be built…). */
+async function startVisualizerIfPossible(port: number, out: NodeJS.WriteStream): Promise<Visualizer | undefined> {
+  try {
+    const visualizer = await listening('visualizer', () => startVisualizer({ port }));
+    out.write(`Visualizer at ${pc.bold(visualizer.url)}  (open it in a browser to watch the charts)\n`);
+    return visualizer;
+  } catch (error) {
+    out.write(pc.yellow(`The visualizer is not available (${(error as Error).message}); the jobs run without it.\n`));
+    return undefined;
+  }
+}
+
+function startJob(story: ShowcaseJob, sim: Simulator, view: LiveView, desk: PersonDesk, inspector?: JobInspector): RunningJob {
   const entry = findProvider(story.provider);
   story.script(sim);
   const input = {
@@ -91,7 +114,7 @@ function startJob(story: ShowcaseJob, sim: Simulator, view: LiveView, desk: Pers
     request: story.request,
     options: story.options,
   };
-  const actor: AnyActorRef = createActor(entry.chart, { input });
+  const actor: AnyActorRef = createActor(entry.chart, { input, ...(inspector ? { inspect: inspector } : {}) });
   const job: ViewedJob = { label: story.label, provider: entry.name, actor, startedAt: Date.now() };
   view.add(job);
   desk.attend(job, entry, {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createActor } from 'xstate';
 import pc from 'picocolors';
 import { settle, type JobOutcome } from '../core/outcome.js';
+import { inspect } from '../inspect/index.js';
 import { EXIT_INTERRUPTED, UsageError } from './errors.js';
 import { outcomeLabel } from './job-view.js';
 import { LiveView } from './live-view.js';
@@ -20,6 +21,7 @@ export interface JobFlags {
   yes?: boolean;
   pollInterval?: number;
   timeout?: number;
+  inspect?: string;
 }
 
 export function exitCodeOf(outcome: { status: string }, interrupted: boolean): number {
@@ -65,6 +67,16 @@ export function requestOf(entry: ProviderEntry, flags: { prompt?: string; file?:
   }
 }
 
+function inspectUrlOf(text: string): string {
+  try {
+    const url = new URL(text);
+    if (url.protocol === 'ws:' || url.protocol === 'wss:') return text;
+  } catch {
+    // said below
+  }
+  throw new UsageError(`--inspect must be the visualizer's ws:// URL, e.g. ws://127.0.0.1:4747/inspect`);
+}
+
 export function pollOptionsOf(flags: JobFlags): Record<string, number> {
   const options: Record<string, number> = {};
   if (flags.pollInterval !== undefined) {
@@ -86,7 +98,8 @@ export async function followJob(
   const apiKey = apiKeyOf(entry);
   const clean = (text: string) => redact(text, [apiKey]);
   const input = { baseUrl, ...(apiKey === undefined ? {} : { apiKey }), ...target, options: pollOptionsOf(flags) };
-  const actor = createActor(entry.chart, { input });
+  const inspector = flags.inspect === undefined ? undefined : inspect({ url: inspectUrlOf(flags.inspect) });
+  const actor = createActor(entry.chart, { input, ...(inspector ? { inspect: inspector } : {}) });
   const startedAt = Date.now();
   const view = new LiveView(process.stderr, { live: process.stderr.isTTY === true, clean });
   const job = { label: 'jobId' in target ? String(target.jobId) : 'new job', provider: entry.name, actor, startedAt };
@@ -117,6 +130,7 @@ export async function followJob(
 
   const outcome = (await settle(actor)) as JobOutcome<unknown, unknown>;
   view.stop();
+  inspector?.stop();
   process.off('SIGINT', onInterrupt);
   if (flags.json) {
     process.stdout.write(clean(JSON.stringify(outcome)) + '\n');

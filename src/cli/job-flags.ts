@@ -15,7 +15,8 @@ export function withJobFlags(command: Command): Command {
     .option('--json', 'print the outcome as one JSON object on stdout')
     .option('-y, --yes', 'answer the job\'s questions automatically')
     .option('--poll-interval <ms>', 'first wait between two status requests (also lowers the floor)', milliseconds)
-    .option('--timeout <ms>', 'overall deadline of the job', milliseconds);
+    .option('--timeout <ms>', 'overall deadline of the job', milliseconds)
+    .option('--inspect <ws-url>', 'stream the job to a running visualizer (the URL `jobcharts visualize` prints)');
 }
 
 export const exitCodesHelp = `

@@ -1,14 +1,23 @@
-/** `jobcharts visualize`: the visualizer alone (jobs elsewhere send it their inspection events). */
+/** `jobcharts visualize`: the visualizer alone; jobs anywhere on this machine stream to it with `inspect({ url })`. */
 import type { Command } from 'commander';
-import { UsageError } from './errors.js';
-import { port } from './port.js';
+import pc from 'picocolors';
+import { startVisualizer } from '../../visualizer/server.js';
+import { listening, port, untilInterrupted } from './port.js';
 
 export function addVisualizeCommand(program: Command): void {
   program
     .command('visualize')
     .description('run the visualizer alone on 127.0.0.1, until Ctrl-C')
     .option('--port <n>', 'port to listen on (default: any free port)', port, 0)
-    .action(async () => {
-      throw new UsageError('the visualizer is not available yet in this version');
+    .action(async (flags: { port: number }) => {
+      const visualizer = await listening('visualizer', () => startVisualizer({ port: flags.port }));
+      const out = process.stdout;
+      out.write(`Visualizer at ${pc.bold(visualizer.url)}  (open it in a browser)\n`);
+      out.write(`Jobs stream to ${visualizer.inspectUrl}:\n\n`);
+      out.write(`  createActor(perceptisJob, { input, inspect: inspect({ url: '${visualizer.inspectUrl}' }) })\n`);
+      out.write(`  jobcharts submit perceptis --inspect ${visualizer.inspectUrl} …\n\n`);
+      out.write(pc.dim('Ctrl-C to stop.\n'));
+      await untilInterrupted();
+      await visualizer.close();
     });
 }

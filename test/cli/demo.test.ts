@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { showcase } from '../../src/cli/showcase.js';
-import { startCli } from './run-cli.js';
+import { startCli, until } from './run-cli.js';
 
-describe('jobcharts demo --yes --exit (npm run demo, from the sources)', () => {
-  it('runs every showcase job to the end its story says, and prints the summary, in under 60 s', { timeout: 60_000 }, async () => {
+describe('jobcharts demo', () => {
+  it('--yes --exit (npm run demo, from the sources): every showcase job ends as its story says, in under 60 s', { timeout: 60_000 }, async () => {
     const startedAt = Date.now();
     const run = await startCli(['demo', '--yes', '--exit'], { from: 'sources' });
     run.child.stdin!.end();
@@ -14,12 +14,35 @@ describe('jobcharts demo --yes --exit (npm run demo, from the sources)', () => {
     expect(result.code).toBe(0);
     expect(seconds).toBeLessThan(60);
     expect(result.stdout).toMatch(/simulated providers at http:\/\/127\.0\.0\.1:\d+/);
-    const summary = result.stdout.slice(result.stdout.lastIndexOf('job '));
+    expect(result.stdout).toMatch(/Visualizer at http:\/\/127\.0\.0\.1:\d+\//);
+    const summary = result.stdout.slice(result.stdout.lastIndexOf('\njob '));
     for (const story of showcase()) {
       const row = summary.split('\n').find((line) => line.startsWith(story.label));
       expect(row, story.label).toBeDefined();
       expect(row).toMatch(new RegExp(`^${story.label}\\s+${story.provider}\\s+${story.expect}\\b.*as expected\\s+\\d+\\s+\\d+\\.\\d s$`));
     }
+    expect(new Set(showcase().map((story) => story.provider))).toEqual(new Set(['perceptis', 'depicta', 'cata', 'markdown2pdf', 'bland']));
     expect(summary).toMatch(new RegExp(`${showcase().length} jobs · \\d+ requests · \\d+\\.\\d s in all`));
+    expect(summary).toMatch(new RegExp(`The visualizer received ${showcase().length} jobs`));
+    // The questions were answered automatically, and said so.
+    expect(result.stdout).toMatch(/\[cata\] asks: .*\n {2}→ answered automatically \(--yes\): /);
+    expect(result.stdout).toMatch(/\[markdown2pdf\] asks you to confirm: payment required: .*\n {2}→ answered automatically \(--yes\): yes/);
+  });
+
+  it('without --exit, keeps serving the visualizer until Ctrl-C', { timeout: 60_000 }, async () => {
+    const run = await startCli(['demo', '--yes']);
+    await until(() => /still serving at (http:\S+)/.test(run.stdout()), 'the demo to finish its jobs', 50_000);
+    const url = /still serving at (http:\S+)/.exec(run.stdout())![1];
+
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>jobcharts · visualizer</title>');
+    const stats = (await (await fetch(new URL('/stats.json', url))).json()) as { jobs: number };
+    expect(stats.jobs).toBe(showcase().length);
+
+    run.child.kill('SIGINT');
+    const result = await run.done;
+    expect(result.code).toBe(0);
+    await expect(fetch(url)).rejects.toThrow();
   });
 });

@@ -4,18 +4,26 @@
  * keeps files that start many processes quick on a busy machine.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'tsup';
+import { afterAll } from 'vitest';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 let bundled: Promise<string> | undefined;
+let bundleDir: string | undefined;
+
+afterAll(() => {
+  if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
+});
 
 /** Bundles src/cli/main.ts once per test file (dependencies stay in node_modules, as in dist/). */
 export function bundledCli(): Promise<string> {
   bundled ??= (async () => {
     const outDir = join(repoRoot, 'node_modules', '.cache', 'jobcharts-cli-test', String(process.pid));
+    bundleDir = outDir;
     await build({
       entry: { cli: 'src/cli/main.ts' },
       format: ['esm'],

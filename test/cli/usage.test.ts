@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
+import { runCli, startCli, until } from './run-cli.js';
 
 /** A usage mistake: exit code 2 and exactly one line on stderr, no stack trace. */
 function expectOneLineUsageError(result: { code: number | null; stdout: string; stderr: string }, words: RegExp) {
@@ -10,7 +10,8 @@ function expectOneLineUsageError(result: { code: number | null; stdout: string; 
   expect(result.stderr).not.toMatch(/\n\s+at /);
 }
 
-describe.concurrent('jobcharts: usage mistakes and help', { timeout: 30_000 }, () => {
+// Many processes start at once here: on a busy machine that takes a while, hence the long time-out.
+describe.concurrent('jobcharts: usage mistakes and help', { timeout: 60_000 }, () => {
   it('an unknown provider is one line and exit code 2', async () => {
     const result = await runCli(['submit', 'nosuch', '--prompt', 'x', '--base-url', 'http://127.0.0.1:9']);
     expectOneLineUsageError(result, /unknown provider 'nosuch': choose one of .*perceptis/);
@@ -57,5 +58,43 @@ describe.concurrent('jobcharts: usage mistakes and help', { timeout: 30_000 }, (
       expect(result.code, commands[i].join(' ')).toBe(0);
       expect(result.stdout).toMatch(new RegExp(`^Usage: jobcharts ${commands[i].join(' ')}`));
     });
+  });
+});
+
+describe('jobcharts simulate and visualize', { timeout: 30_000 }, () => {
+  it('simulate prints the URL and the test keys, serves the providers, and stops on Ctrl-C', async () => {
+    const run = await startCli(['simulate']);
+    await until(() => /Ctrl-C to stop/.test(run.stdout()), 'the simulator to start');
+    const url = /Simulated providers at (http:\/\/127\.0\.0\.1:\d+)/.exec(run.stdout())![1];
+    expect(run.stdout()).toMatch(/perceptis\s+PERCEPTIS_API_KEY=sk-live-per-simulated-business-0001/);
+    expect(run.stdout()).toMatch(/markdown2pdf\s+no key needed/);
+
+    const answer = await fetch(`${url}/api/v1/status/nope`, { headers: { authorization: 'Bearer sk-live-per-simulated-business-0001' } });
+    expect(answer.status).toBe(404);
+
+    run.child.kill('SIGINT');
+    expect((await run.done).code).toBe(0);
+  });
+
+  it('visualize prints the page and the producer URL, and stops on Ctrl-C', async () => {
+    const run = await startCli(['visualize']);
+    await until(() => /Ctrl-C to stop/.test(run.stdout()), 'the visualizer to start');
+    const url = /Visualizer at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(run.stdout())![1];
+    expect(run.stdout()).toMatch(/Jobs stream to ws:\/\/127\.0\.0\.1:\d+\/inspect/);
+    expect((await fetch(url)).status).toBe(200);
+
+    run.child.kill('SIGINT');
+    expect((await run.done).code).toBe(0);
+  });
+
+  it('a port already taken is one line and exit code 2', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => blocker.once('listening', resolve));
+    const port = String((blocker.address() as { port: number }).port);
+    const [sim, vis] = await Promise.all([runCli(['simulate', '--port', port]), runCli(['visualize', '--port', port])]);
+    blocker.close();
+    expectOneLineUsageError(sim, /cannot start the simulator: the port is in use/);
+    expectOneLineUsageError(vis, /cannot start the visualizer: the port is in use/);
   });
 });

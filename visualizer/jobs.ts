@@ -91,6 +91,9 @@ export class JobStore {
         tags: new Set(),
       });
       this.evictBeyondLimit(key);
+      const jobId = obj(obj(snapshot)?.context)?.jobId;
+      const attached = jobId !== undefined && jobId !== null;
+      this.add(key, this.jobs.get(key)!, at, attached ? { kind: 'start', title: 'attached', detail: `job ${String(jobId)}` } : { kind: 'start', title: 'started', detail: 'submit a new job' });
     }
     this.snapshot(key, snapshot, at);
   }
@@ -203,14 +206,9 @@ export class JobStore {
 
 function describeEvent(type: string, e: Json): Omit<TimelineEntry, 'seq' | 'at'> | null {
   const message = str(e.message);
-  if (type === 'xstate.init') {
-    const input = obj(e.input);
-    const jobId = input?.jobId;
-    return jobId !== undefined && jobId !== null
-      ? { kind: 'start', title: 'attached', detail: `job ${String(jobId)}` }
-      : { kind: 'start', title: 'started', detail: 'submit a new job' };
-  }
-  if (type === 'timer.due' || type.startsWith('xstate.')) return null;
+  // The start is noted from the actor frame; timers and granted budgets are followed by a request entry anyway.
+  if (type === 'timer.due' || type === 'budget.granted' || type.startsWith('xstate.')) return null;
+  if (type.startsWith('budget.')) return { kind: 'wait', title: `rate budget: ${type.slice('budget.'.length)}`, detail: 'pacing requests under the provider’s limit' };
   if (type === 'submit.accepted') return { kind: 'answer', title: 'accepted', detail: `job ${String(e.jobId ?? '?')}` };
   if (type.startsWith('status.')) {
     const progress = num(e.progress);

@@ -60,7 +60,7 @@ const emptyJobs = h(
   h('pre', { class: 'mono snippet' }, `inspect({ url: '${`ws://${location.host}/inspect`}' })`),
 );
 const jobPanel = h('section', { class: 'job-panel', hidden: true });
-const detailGrid = h('div', { class: 'detail-grid' });
+const detailColumn = h('aside', { class: 'detail-column', hidden: true });
 const atlasHead = h(
   'div',
   { class: 'section-head' },
@@ -68,7 +68,8 @@ const atlasHead = h(
   h('span', { class: 'muted' }, 'Every provider’s lifecycle. Select a job to see where it is.'),
 );
 const chartsHost = h('section', { class: 'charts' });
-const main = h('main', { class: 'main' }, jobPanel, atlasHead, chartsHost);
+const workspace = h('div', { class: 'workspace' }, chartsHost, detailColumn);
+const main = h('main', { class: 'main' }, jobPanel, atlasHead, workspace);
 
 document.getElementById('app')!.replaceWith(
   h(
@@ -89,20 +90,22 @@ document.getElementById('app')!.replaceWith(
   ),
 );
 
+const colors = new Map<string, string>();
+
+/** One colour per provider, in the order providers are first seen: the list, the filters and the charts agree. */
 function colorOf(provider: string): string {
-  const ids = [...state.charts.keys()];
-  const index = ids.indexOf(provider);
-  let hash = 0;
-  for (const ch of provider) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
-  return PALETTE[(index >= 0 ? index : hash) % PALETTE.length];
+  if (!colors.has(provider)) colors.set(provider, PALETTE[colors.size % PALETTE.length]);
+  return colors.get(provider)!;
 }
 
 let revealPending = false;
+/** Jobs whose whole history the hub has sent (batches carry only what is new). */
+const fetchedTimelines = new Set<string>();
 
 function select(key: string | null): void {
   state.selected = key;
   revealPending = key !== null;
-  if (key && !state.timelines.has(key)) send({ type: 'timeline', key });
+  if (key && !fetchedTimelines.has(key)) send({ type: 'timeline', key });
   scheduleRender(true);
   if (key) main.scrollTo({ top: 0 });
 }
@@ -221,6 +224,7 @@ function render(): void {
   const job = state.selected ? state.jobs.get(state.selected) : undefined;
   if (state.selected && !job) state.selected = null;
   jobPanel.hidden = !job;
+  detailColumn.hidden = !job;
   atlasHead.hidden = !!job;
   document.body.toggleAttribute('data-job-selected', !!job);
   for (const chart of state.charts.values()) {
@@ -234,7 +238,6 @@ function render(): void {
     return;
   }
   const chart = state.charts.get(job.provider);
-  if (chart && chart.card.previousElementSibling !== jobPanel) jobPanel.after(chart.card);
   if (chart?.view && revealPending) {
     revealPending = false;
     const body = chart.card.querySelector<HTMLElement>('.chart-body')!;
@@ -245,10 +248,9 @@ function render(): void {
   const header = jobHeader(job, colorOf(job.provider), now, () => select(null));
   const timeline = timelineCard(state.timelines.get(job.key) ?? [], timelineEl);
   timelineEl = timeline;
-  detailGrid.replaceChildren(contextCard(job, now), timeline);
+  detailColumn.replaceChildren(contextCard(job, now), timeline);
   jobPanel.replaceChildren(header);
-  if (chart) chart.card.after(detailGrid);
-  else jobPanel.append(h('p', { class: 'warn' }, `No chart known for ${job.provider}.`), detailGrid);
+  if (!chart) jobPanel.append(h('p', { class: 'warn' }, `No chart known for ${job.provider}: its producer sent no definition.`));
 }
 
 // Ages and countdowns move even when nothing arrives.
@@ -261,12 +263,14 @@ function send(message: unknown): void {
   if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
 }
 
+/** Adds entries to a job's timeline, in order and once each, whether they came in a batch or in a full reply. */
 function appendEntries(key: string, entries: TimelineEntry[]): void {
-  const list = state.timelines.get(key);
-  if (!list) return;
-  const lastSeq = list.length ? list[list.length - 1].seq : 0;
-  for (const entry of entries) if (entry.seq > lastSeq) list.push(entry);
+  const list = state.timelines.get(key) ?? [];
+  const seen = new Set(list.map((e) => e.seq));
+  for (const entry of entries) if (!seen.has(entry.seq)) list.push(entry);
+  list.sort((a, b) => a.seq - b.seq);
   if (list.length > TIMELINE_LIMIT) list.splice(0, list.length - TIMELINE_LIMIT);
+  state.timelines.set(key, list);
 }
 
 function receive(message: HubMessage): void {
@@ -274,6 +278,7 @@ function receive(message: HubMessage): void {
     case 'hello':
       state.jobs = new Map(message.jobs.map((job) => [job.key, job]));
       state.timelines.clear();
+      fetchedTimelines.clear();
       state.stats = message.stats;
       setCharts(message.charts);
       if (state.selected) send({ type: 'timeline', key: state.selected });
@@ -286,6 +291,7 @@ function receive(message: HubMessage): void {
       for (const key of message.removed) {
         state.jobs.delete(key);
         state.timelines.delete(key);
+        fetchedTimelines.delete(key);
       }
       const byKey = new Map<string, TimelineEntry[]>();
       for (const { key, entry } of message.entries) byKey.set(key, [...(byKey.get(key) ?? []), entry]);
@@ -293,14 +299,10 @@ function receive(message: HubMessage): void {
       state.stats = message.stats;
       break;
     }
-    case 'timeline': {
-      const known = state.timelines.get(message.key) ?? [];
-      const merged = [...message.entries];
-      const lastSeq = merged.length ? merged[merged.length - 1].seq : 0;
-      for (const entry of known) if (entry.seq > lastSeq) merged.push(entry);
-      state.timelines.set(message.key, merged.slice(-TIMELINE_LIMIT));
+    case 'timeline':
+      appendEntries(message.key, message.entries);
+      fetchedTimelines.add(message.key);
       break;
-    }
   }
   scheduleRender();
 }

@@ -50,6 +50,14 @@ export async function main(argv: string[]): Promise<number> {
 /** Resolves once everything written so far has left the process (a pipe takes large writes in parts). */
 const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
 
+// `jobcharts paths x | head`: the reader has all it wanted; that is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    throw error;
+  });
+}
+
 void main(process.argv).then(async (code) => {
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   // Servers, timers and stdin may still hold the event loop: the command is over, so the process is too.

@@ -28,6 +28,8 @@ export interface AttendHooks {
 
 export class PersonDesk {
   private queue: Promise<void> = Promise.resolve();
+  /** Questions answered automatically, per job: the same one again means the answer did not help. */
+  private readonly answeredAutomatically = new WeakMap<ViewedJob, Set<string>>();
 
   constructor(private readonly options: PersonDeskOptions) {}
 
@@ -77,6 +79,14 @@ export class PersonDesk {
     const heading = `${pc.magenta('?')} ${pc.bold(job.label)} [${job.provider}] ${step.kind === 'confirm' ? 'asks you to confirm' : 'asks'}: ${step.text}`;
     const automatic = yes || (!input.isTTY && withoutTerminal === 'answer');
     if (automatic) {
+      const answered = this.answeredAutomatically.get(job) ?? new Set<string>();
+      this.answeredAutomatically.set(job, answered);
+      if (answered.has(step.text)) {
+        // e.g. PAID without a payment: the provider asks again, and answering again would loop against it.
+        view.note(`${heading}\n  ${pc.yellow('→ asked again after an automatic answer: cancelling instead of answering in a loop')}`);
+        return null;
+      }
+      answered.add(step.text);
       const why = yes ? '--yes' : 'no terminal to ask at';
       view.note(`${heading}\n  ${pc.dim(`→ answered automatically (${why}):`)} ${step.automaticAnswer}`);
       return step.automaticAnswer;

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { CATA_TEST_KEY } from '../../src/simulator/cata.js';
 import { PERCEPTIS_TEST_KEY } from '../../src/simulator/perceptis.js';
 import { startSimulator, type Simulator } from '../../src/simulator/server.js';
 import { runCli, startCli, until } from './run-cli.js';
@@ -93,5 +94,43 @@ describe('jobcharts submit and watch, against the simulator', { timeout: 30_000 
     expect(result.stderr).toContain('Ctrl-C: cancelling the job');
     // At most the one request already on its way when Ctrl-C came; none after.
     expect(s.log.length - seenAtCtrlC).toBeLessThanOrEqual(1);
+  });
+
+  it("a job that asks a question: --yes answers it; without a terminal and without --yes it is cancelled", async () => {
+    const s = await simulator();
+    const story = { steps: [{ status: 'running', stage: 'testing' }, { status: 'needs_clarification', question: 'Which field lists the outlets?' }, { status: 'completed', resultScriptId: 7 }] };
+    s.cata.scripts.push(story, (body) => (body as { provider?: string }).provider === 'answered');
+    s.cata.scripts.push(story, (body) => (body as { provider?: string }).provider === 'unanswered');
+    const cata = { CATA_API_KEY: CATA_TEST_KEY };
+    const [answered, unanswered] = await Promise.all([
+      runCli(['submit', 'cata', '--base-url', s.url, '--prompt', 'answered sync_products', '--yes', '--json', ...fast], cata),
+      runCli(['submit', 'cata', '--base-url', s.url, '--prompt', 'unanswered sync_products', '--json', ...fast], cata),
+    ]);
+
+    expect(answered.code).toBe(0);
+    const outcome = JSON.parse(answered.stdout);
+    expect(outcome).toMatchObject({ status: 'succeeded', result: { resultScriptId: 7 } });
+    expect(answered.stderr).toMatch(/\[cata\] asks: Which field lists the outlets\?\n {2}→ answered automatically \(--yes\): \S/);
+    expect(s.cata.answers(outcome.jobId)).toHaveLength(1);
+
+    expect(unanswered.code).toBe(1);
+    expect(JSON.parse(unanswered.stdout)).toMatchObject({ status: 'cancelled' });
+    expect(unanswered.stderr).toContain('no terminal to ask at: cancelling (pass --yes to answer automatically)');
+  });
+
+  it('--yes never loops: a payment still asked for after PAID cancels the job', async () => {
+    const s = await simulator();
+    const result = await runCli(['submit', 'markdown2pdf', '--base-url', s.url, '--prompt', '# Unpaid', '--yes', '--json', ...fast]);
+
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'cancelled' });
+    expect(result.stderr).toContain('asked again after an automatic answer: cancelling instead of answering in a loop');
+    expect(s.requests('markdown2pdf').map((r) => `${r.method} ${r.path} ${r.answer}`)).toEqual(['POST /v1/markdown 402', 'POST /v1/markdown 402']);
+  });
+
+  it("a job id of the wrong type (Cata's are integers) is a usage mistake", async () => {
+    const result = await runCli(['watch', 'cata', 'abc', '--base-url', 'http://127.0.0.1:9'], { CATA_API_KEY: CATA_TEST_KEY });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe("error: 'abc' is not a Cata job id");
   });
 });

@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, startCli, until } from './run-cli.js';
+import { repoRoot, runCli, startCli, until } from './run-cli.js';
 
 /** A usage mistake: exit code 2 and exactly one line on stderr, no stack trace. */
 function expectOneLineUsageError(result: { code: number | null; stdout: string; stderr: string }, words: RegExp) {
@@ -96,5 +99,19 @@ describe('jobcharts simulate and visualize', { timeout: 30_000 }, () => {
     blocker.close();
     expectOneLineUsageError(sim, /cannot start the simulator: the port is in use/);
     expectOneLineUsageError(vis, /cannot start the visualizer: the port is in use/);
+  });
+});
+
+const built = existsSync(join(repoRoot, 'dist', 'cli.js'));
+
+describe('bin/jobcharts.js (the installed command)', () => {
+  it.skipIf(!built)('runs the built dist/cli.js', { timeout: 30_000 }, async () => {
+    const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      execFile(process.execPath, ['bin/jobcharts.js', 'submit', '--help'], { cwd: repoRoot }, (error, stdout) =>
+        resolve({ code: error ? (error.code as number) : 0, stdout }),
+      );
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: jobcharts submit/);
   });
 });

@@ -10,13 +10,14 @@ export function addPathsCommand(program: Command): void {
     .argument('<provider>', `one of ${providerNames().join(', ')}`)
     .addHelpText(
       'after',
-      '\nEach path: a description, the answers to script in the simulator, and the state the job is in after each step.',
+      '\nEach path: a description, the answers to script in the simulator, and the state the job is in after each step.\n' +
+        "The same as lifecyclePaths(chart) from 'jobcharts/testing'.",
     )
     .action(async (name: string) => {
       const entry = findProvider(name);
-      if (!entry.modelAdapter) throw new UsageError(`lifecycle paths are not available yet for ${entry.name}`);
-      const { generatePaths } = await import('../testing/paths.js');
-      const paths = generatePaths(await entry.modelAdapter());
-      process.stdout.write(JSON.stringify(paths, null, 2) + '\n');
+      // Loaded here only: generating paths walks the whole chart, which no other command needs.
+      const { pathProviders, providerPaths } = await import('../testing/index.js');
+      if (!pathProviders().includes(entry.name)) throw new UsageError(`lifecycle paths are not available yet for ${entry.name}`);
+      process.stdout.write(JSON.stringify(providerPaths(entry.name), null, 2) + '\n');
     });
 }

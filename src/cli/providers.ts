@@ -13,7 +13,6 @@ import { BLAND_TEST_KEY } from '../simulator/bland.js';
 import { CATA_TEST_KEY } from '../simulator/cata.js';
 import { DEPICTA_STORY_MODEL, DEPICTA_TEST_KEY } from '../simulator/depicta.js';
 import { PERCEPTIS_TEST_KEY } from '../simulator/perceptis.js';
-import type { ChartAdapter } from '../testing/types.js';
 import { UsageError } from './errors.js';
 
 /** What a job waiting for a person asks, and how the person's reply becomes the event the chart waits for. */
@@ -46,8 +45,6 @@ export interface ProviderEntry {
   requestFromPrompt(prompt: string): unknown;
   /** Present for providers whose jobs can stop and wait for a person (state tagged `needs-input`). */
   personStep?(job: AnyActorRef): PersonStep;
-  /** The model-based testing adapter (src/testing), loaded only by `jobcharts paths`. */
-  modelAdapter?(): Promise<ChartAdapter>;
 }
 
 const anyText = (text: string) => text;
@@ -63,7 +60,6 @@ export const providers: ProviderEntry[] = [
     simulatorKey: PERCEPTIS_TEST_KEY,
     parseJobId: anyText,
     requestFromPrompt: (prompt) => ({ prompt, output_type: 'single_slide' }),
-    modelAdapter: async () => (await import('../testing/adapters/perceptis.js')).perceptisAdapter,
   },
   {
     name: 'depicta',

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { providers } from '../../src/cli/providers.js';
+import { pathProviders } from '../../src/testing/index.js';
 import { runCli } from './run-cli.js';
 
-const withPaths = providers.filter((p) => p.modelAdapter).map((p) => p.name);
-const withoutPaths = providers.filter((p) => !p.modelAdapter).map((p) => p.name);
+const withPaths = providers.filter((p) => pathProviders().includes(p.name)).map((p) => p.name);
+const withoutPaths = providers.filter((p) => !pathProviders().includes(p.name)).map((p) => p.name);
 
 describe('jobcharts paths <provider>', () => {
   it.skipIf(withPaths.length === 0)(`prints ${withPaths[0]}'s lifecycle paths as JSON`, { timeout: 60_000 }, async () => {

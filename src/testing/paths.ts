@@ -74,7 +74,8 @@ export function modelMoves(adapter: ChartAdapter, model: ModelChart, snapshot: S
   const serial = serializer(adapter);
   const calls = callsInFlight(snapshot);
   for (const call of calls) {
-    for (const variant of adapter.answers[call] ?? []) {
+    const variants = adapter.answersFor?.(call, snapshot.context as Record<string, unknown>) ?? adapter.answers[call] ?? [];
+    for (const variant of variants) {
       const answer = answerOf(call, variant);
       const move: ModelMove = { kind: 'answer', label: variant.label, event: stamp(variant.event, onTime), answer };
       moves.push(move);
@@ -100,7 +101,7 @@ export function modelMoves(adapter: ChartAdapter, model: ModelChart, snapshot: S
       const lateMove: ModelMove = { ...move, event: stamp(move.event, late), late: true, label: 'budget.granted, past the deadline' };
       if (lateMatters(model, snapshot, move.event, lateMove.event, serial)) moves.push(lateMove);
     }
-  } else if (snapshot.hasTag('waiting') || (snapshot.context.wakeAt != null && snapshot.can({ type: 'timer.due', at: onTime } as never))) {
+  } else if (snapshot.hasTag('waiting') || (timerAt(snapshot.context) !== null && snapshot.can({ type: 'timer.due', at: onTime } as never))) {
     // A wait, or a person's time running out (e.g. markdown2pdf's payment): either way the timer fires at `wakeAt`.
     moves.push({ kind: 'timer', label: 'timer.due', event: stamp({ type: 'timer.due' }, onTime) });
   }
@@ -110,6 +111,12 @@ export function modelMoves(adapter: ChartAdapter, model: ModelChart, snapshot: S
     moves.push({ kind: 'person', label: person.label, event: person.event, ...(inFlight ? { inFlight } : {}) });
   }
   return moves;
+}
+
+/** When the timer of the current state fires: the end of a wait, or of the time a person has (`personDeadlineAt`). */
+export function timerAt(context: { wakeAt?: unknown; personDeadlineAt?: unknown }): number | null {
+  if (typeof context.wakeAt === 'number') return context.wakeAt;
+  return typeof context.personDeadlineAt === 'number' ? context.personDeadlineAt : null;
 }
 
 /** Late only where lateness changes the outcome, and only into an end: the real clock cannot go back. */
@@ -266,8 +273,9 @@ export function generatePaths(adapter: ChartAdapter): LifecyclePath[] {
       for (const { event, state } of Object.values(value.transitions) as { event: ModelEvent; state: Snapshot }[]) {
         const move = (event as unknown as { '~move': ModelMove })['~move'];
         const to = serial(state);
-        if (to === from) continue;
         const { taken } = begin.take(value.state, move.event);
+        // A step that changes nothing is no step, unless it takes a transition (e.g. a refused ANSWER's action).
+        if (to === from && !taken.some((m) => m.transitions.some((t) => inventory.byDefinition.has(t)))) continue;
         const edge: Edge = { from, to, move, covers: coversOf(taken, move) };
         edges.push(edge);
         if (!outgoing.has(from)) outgoing.set(from, []);

@@ -13,6 +13,7 @@ import { createActor, SimulatedClock, type AnyActorRef, type AnyMachineSnapshot 
 import { clearRateBudgets } from '../core/budget.js';
 import type { Simulator } from '../simulator/server.js';
 import type { CoverageRecorder } from './chart.js';
+import { timerAt } from './paths.js';
 import type { ChartAdapter, ExpectedRequest, ExpectedState, LifecyclePath, PathStep, ScriptedAnswer } from './types.js';
 
 export interface RunOptions {
@@ -207,7 +208,7 @@ export async function runLifecyclePath(adapter: ChartAdapter, path: LifecyclePat
         break;
       case 'timer': {
         await nextTurn(); // the wait arms its timer in a microtask
-        const wakeAt = (actor.getSnapshot() as AnyMachineSnapshot).context.wakeAt as number | null;
+        const wakeAt = timerAt((actor.getSnapshot() as AnyMachineSnapshot).context);
         clock.set(lateTo(Math.max(clock.now(), wakeAt ?? clock.now())));
         break;
       }

@@ -109,6 +109,13 @@ export interface ChartAdapter {
   simulatorOptions?: SimulatorOptions;
   /** The answers each request actor (by name) can get. */
   answers: Record<string, readonly AnswerVariant[]>;
+  /** The answers a request can get in this context, when narrower than `answers` (e.g. a job held by the provider). */
+  answersFor?(call: string, context: Record<string, unknown>): readonly AnswerVariant[];
+  /**
+   * Whether restoring at every step can be scripted for this path (default: yes). A request in flight is scripted to
+   * hang while the job is persisted; a simulator that ignores its script in some state cannot do that there.
+   */
+  restorable?(path: LifecyclePath): boolean;
   /** Events a person can send besides `CANCEL` (e.g. Cata `ANSWER`, markdown2pdf `PAID`). */
   personEvents?: readonly { label: string; event: ModelEvent }[];
   /** The HTTP method of each request actor, for the expected request log. */

@@ -19,6 +19,7 @@ export function modelSuite(adapter: ChartAdapter) {
         sim: await simulator(undefined, adapter.simulatorOptions),
         recorder,
       });
+      if (adapter.restorable?.(path) === false) return;
       const restored = await runLifecyclePath(adapter, path, {
         sim: await simulator(undefined, adapter.simulatorOptions),
         recorder,

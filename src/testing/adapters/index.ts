@@ -1,6 +1,7 @@
 /** The adapter of every chart that has one, by provider name (= chart id). */
 import type { ChartAdapter } from '../types.js';
 import { blandAdapter } from './bland.js';
+import { cataAdapter } from './cata.js';
 import { depictaAdapter } from './depicta.js';
 import { markdown2pdfAdapter } from './markdown2pdf.js';
 import { perceptisAdapter } from './perceptis.js';
@@ -10,4 +11,5 @@ export const chartAdapters: Record<string, ChartAdapter> = {
   depicta: depictaAdapter,
   bland: blandAdapter,
   markdown2pdf: markdown2pdfAdapter,
+  cata: cataAdapter,
 };

@@ -210,6 +210,7 @@ function describeEvent(type: string, e: Json): Omit<TimelineEntry, 'seq' | 'at'>
   if (type === 'timer.due' || type === 'budget.granted' || type.startsWith('xstate.')) return null;
   if (type.startsWith('budget.')) return { kind: 'wait', title: `rate budget: ${type.slice('budget.'.length)}`, detail: 'pacing requests under the provider’s limit' };
   if (type === 'submit.accepted') return { kind: 'answer', title: 'accepted', detail: `job ${String(e.jobId ?? '?')}` };
+  if (type.startsWith('submit.')) return { kind: 'answer', title: type.slice('submit.'.length), ...(message ? { detail: message } : {}) };
   if (type.startsWith('status.')) {
     const progress = num(e.progress);
     const detail = [progress !== null ? `${Math.round(progress * 100)} %` : null, message].filter(Boolean).join(' · ');

@@ -6,7 +6,7 @@ import { createLogUpdate } from 'log-update';
 import pc from 'picocolors';
 import type { AnyActorRef, AnyMachineSnapshot } from 'xstate';
 import { nextStep, outcomeLabel, progressBar, stateLabel } from './job-view.js';
-import { padVisible } from './text.js';
+import { padVisible, truncateVisible, visibleLength } from './text.js';
 
 export interface ViewedJob {
   label: string;
@@ -94,22 +94,33 @@ export class LiveView {
 
   private render(final = false): void {
     if (!this.draw || this.paused || (this.stopped && !final)) return;
-    const width = Math.max(...this.jobs.map((j) => j.label.length), 4);
-    const providerWidth = Math.max(...this.jobs.map((j) => j.provider.length), 4);
-    this.draw(this.jobs.map((job) => this.clean(this.line(job, width, providerWidth))).join('\n'));
+    const widths = {
+      label: Math.max(...this.jobs.map((j) => j.label.length), 4),
+      provider: Math.max(...this.jobs.map((j) => j.provider.length), 4),
+      state: Math.min(26, Math.max(...this.jobs.map((j) => visibleLength(this.stateOf(j))), 10)),
+    };
+    // One job, one line: a line longer than the terminal would wrap and break the redraw.
+    const columns = this.stream.columns || 120;
+    this.draw(this.jobs.map((job) => truncateVisible(this.clean(this.line(job, widths)), columns)).join('\n'));
   }
 
-  private line(job: ViewedJob, width: number, providerWidth: number): string {
+  private stateOf(job: ViewedJob): string {
     const snapshot = job.actor.getSnapshot() as AnyMachineSnapshot;
-    const head = `${pc.bold(job.label.padEnd(width))}  ${pc.dim(job.provider.padEnd(providerWidth))}`;
-    const elapsed = pc.dim(`${(((job.endedAt ?? this.now()) - job.startedAt) / 1000).toFixed(1).padStart(5)} s`);
+    if (snapshot.status === 'active') return stateLabel(snapshot.value);
+    return outcomeLabel(snapshot.output ?? { status: snapshot.status === 'stopped' ? 'cancelled' : 'error' });
+  }
+
+  /** provider, state, progress, then what comes next (while running) or how long it took (once ended). */
+  private line(job: ViewedJob, widths: { label: number; provider: number; state: number }): string {
+    const snapshot = job.actor.getSnapshot() as AnyMachineSnapshot;
+    const head = `${pc.bold(job.label.padEnd(widths.label))}  ${pc.dim(job.provider.padEnd(widths.provider))}`;
     const progress = (snapshot.context as { progress?: number | null }).progress;
-    if (snapshot.status !== 'active') {
-      const outcome = snapshot.output ?? { status: snapshot.status === 'stopped' ? 'cancelled' : 'error' };
-      return `${head}  ${padVisible(outcomeLabel(outcome), 30)}  ${progressBar(progress)}  ${elapsed}`;
-    }
-    const state = stateLabel(snapshot.value).padEnd(30);
-    return `${head}  ${state}  ${progressBar(progress)}  ${elapsed}  ${nextStep(snapshot, this.now())}`;
+    const state = padVisible(truncateVisible(this.stateOf(job), widths.state), widths.state);
+    const tail =
+      snapshot.status === 'active'
+        ? truncateVisible(nextStep(snapshot, this.now()), 24)
+        : pc.dim(`in ${(((job.endedAt ?? this.now()) - job.startedAt) / 1000).toFixed(1)} s`);
+    return `${head}  ${state}  ${progressBar(progress, 8)}  ${tail}`;
   }
 
   /** One line per change worth reading: requests in flight are skipped, each 429 and each retry is shown. */

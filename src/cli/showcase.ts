@@ -60,7 +60,7 @@ function perceptisStory(
 
 const perceptisJobs: ShowcaseJob[] = [
   perceptisStory(
-    'deck through a 429 storm',
+    'deck, 429 storm',
     { prompt: 'Quarterly review, ten slides', output_type: 'deck' },
     [
       { status: 'pending' },
@@ -85,7 +85,7 @@ const perceptisJobs: ShowcaseJob[] = [
     { expect: 'failed' },
   ),
   perceptisStory(
-    'deck cancelled midway',
+    'deck, cancelled',
     { prompt: 'A deck nobody needs any more', output_type: 'deck' },
     [{ status: 'pending' }, { status: 'processing' }],
     { expect: 'cancelled', cancelAfterMs: 2_500 },
@@ -96,7 +96,7 @@ const storyScenes = ['A lighthouse keeper finds a map', 'She sails past the reef
 
 const depictaJobs: ShowcaseJob[] = [
   {
-    label: 'four-scene story',
+    label: '4-scene story',
     provider: 'depicta',
     request: {
       model: DEPICTA_STORY_MODEL,
@@ -148,7 +148,7 @@ const invoiceMarkdown = '# Invoice 2026-014\n\n| item | amount |\n|---|---|\n| C
 
 const markdown2pdfJobs: ShowcaseJob[] = [
   {
-    label: 'invoice PDF, paid per use',
+    label: 'invoice PDF (paid)',
     provider: 'markdown2pdf',
     request: { data: { text_body: invoiceMarkdown, meta: { title: 'Invoice 2026-014' } }, options: { document_name: 'invoice.pdf' } },
     options: fast,
@@ -176,7 +176,7 @@ const markdown2pdfJobs: ShowcaseJob[] = [
 
 const cataJobs: ShowcaseJob[] = [
   {
-    label: 'adapter script, one question',
+    label: 'script, 1 question',
     provider: 'cata',
     request: { provider: 'lightspeed', topic: 'list_remote_outlets' },
     options: fast,

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { showcase } from '../../src/cli/showcase.js';
 import { startCli, until } from './run-cli.js';
 
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 describe('jobcharts demo', () => {
   it('--yes --exit (npm run demo, from the sources): every showcase job ends as its story says, in under 60 s', { timeout: 60_000 }, async () => {
     const startedAt = Date.now();
@@ -19,7 +21,7 @@ describe('jobcharts demo', () => {
     for (const story of showcase()) {
       const row = summary.split('\n').find((line) => line.startsWith(story.label));
       expect(row, story.label).toBeDefined();
-      expect(row).toMatch(new RegExp(`^${story.label}\\s+${story.provider}\\s+${story.expect}\\b.*as expected\\s+\\d+\\s+\\d+\\.\\d s$`));
+      expect(row).toMatch(new RegExp(`^${escaped(story.label)}\\s+${story.provider}\\s+${story.expect}\\b.*as expected\\s+\\d+\\s+\\d+\\.\\d s$`));
     }
     expect(new Set(showcase().map((story) => story.provider))).toEqual(new Set(['perceptis', 'depicta', 'cata', 'markdown2pdf', 'bland']));
     expect(summary).toMatch(new RegExp(`${showcase().length} jobs · \\d+ requests · \\d+\\.\\d s in all`));
@@ -44,5 +46,18 @@ describe('jobcharts demo', () => {
     const result = await run.done;
     expect(result.code).toBe(0);
     await expect(fetch(url)).rejects.toThrow();
+  });
+
+  it('Ctrl-C cancels every job still running, prints the summary and exits 130', { timeout: 60_000 }, async () => {
+    const run = await startCli(['demo', '--exit']);
+    await until(() => /deck, 429 storm \[perceptis\]\s+pending · backingOff/.test(run.stdout()), 'the 429 storm to begin', 50_000);
+
+    run.child.kill('SIGINT');
+    const result = await run.done;
+
+    expect(result.code).toBe(130);
+    expect(result.stdout).toContain('Ctrl-C: cancelling every job');
+    expect(result.stdout).toMatch(/^deck, 429 storm\s+perceptis\s+cancelled\s+expected succeeded/m);
+    expect(result.stdout).toMatch(/7 jobs · \d+ requests/);
   });
 });

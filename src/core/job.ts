@@ -191,12 +191,15 @@ export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) =>
     const sentAt = clockNow(system);
     const budgeted = input.context as unknown as BudgetedContext;
     const endBudget = parent ? requestStarted(parent, budgeted, sentAt) : undefined;
+    let settled = false;
     perform({ context: input.context, apiKey, signal: controller.signal, now: () => clockNow(system) }).then(
       (event) => {
+        settled = true;
         if (event && parent) requestAnswered(parent, budgeted, event.type, sentAt, clockNow(system));
         if (event && !controller.signal.aborted) sendBack({ ...event, at: clockNow(system) });
       },
       (error: unknown) => {
+        settled = true;
         if (controller.signal.aborted) return;
         const message = error instanceof Error ? error.message : String(error);
         sendBack({
@@ -208,7 +211,8 @@ export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) =>
       },
     );
     return () => {
-      controller.abort();
+      // Aborting builds a DOMException with a stack: only worth it while the request is still out.
+      if (!settled) controller.abort();
       endBudget?.();
     };
   });

@@ -22,9 +22,12 @@ describe('jobcharts paths <provider>', () => {
     expect(new Set(paths.map((p) => p.end))).toEqual(new Set(['succeeded', 'failed', 'rejected', 'timedOut', 'cancelled']));
   });
 
-  it.skipIf(withoutPaths.length === 0)('a provider without paths yet says so in one line, exit code 2', { timeout: 30_000 }, async () => {
-    const result = await runCli(['paths', withoutPaths[0]]);
+  it('an unknown provider, or one without paths yet, is one line and exit code 2', { timeout: 30_000 }, async () => {
+    const name = withoutPaths[0] ?? 'nosuch';
+    const result = await runCli(['paths', name]);
     expect(result.code).toBe(2);
-    expect(result.stderr.trim()).toBe(`error: lifecycle paths are not available yet for ${withoutPaths[0]}`);
+    expect(result.stderr.trim()).toBe(
+      withoutPaths[0] ? `error: lifecycle paths are not available yet for ${name}` : `error: unknown provider 'nosuch': choose one of ${providers.map((p) => p.name).join(', ')}`,
+    );
   });
 });

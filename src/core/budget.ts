@@ -86,6 +86,7 @@ export interface BudgetStats {
 /** The shared budget of one key. */
 export class RateBudget {
   private configured: RateLimit = {};
+  private configuredFrom: RateLimit | undefined;
   private learnt: { rate: number; last429At: number; decreasedAt: number } | null = null;
   /** GCRA's theoretical arrival time: the next request conforms at `tat - tolerance`. */
   private tat = -Infinity;
@@ -96,6 +97,8 @@ export class RateBudget {
   readonly stats = { granted: 0, waited: 0, rateLimited: 0 };
 
   configure(limit: RateLimit): void {
+    if (limit === this.configuredFrom) return;
+    this.configuredFrom = limit;
     this.configured = { ...limit };
   }
 
@@ -274,18 +277,19 @@ function jobBudgetId(job: AnyActorRef, context: BudgetTarget): string {
   return id;
 }
 
-/** The budget a job's requests spend, creating it from the job's own `options.rateLimit`. */
+/** The budget a job's requests spend, creating it from the job's own `options.rateLimit`; a stale learnt one is forgotten. */
 function jobBudget(job: AnyActorRef, context: BudgetedContext, now: number): RateBudget | undefined {
-  const origin = origins.get(context.provider)?.get(context.baseUrl);
   const own = context.options.rateLimit;
-  if (!own && (!origin || origin.budgets.size === 0)) return undefined;
-  const budget = budgetOf(origin ?? originOf(context.provider, context.baseUrl), jobBudgetId(job, context), own !== undefined);
-  if (own) budget!.configure(own);
-  if (budget && !budget.isActive(now)) {
-    (origin ?? originOf(context.provider, context.baseUrl)).budgets.delete(jobBudgetId(job, context));
-    return undefined;
-  }
-  return budget;
+  const existing = origins.get(context.provider)?.get(context.baseUrl);
+  if (!own && !existing?.budgets.size) return undefined;
+  const origin = existing ?? originOf(context.provider, context.baseUrl);
+  const id = jobBudgetId(job, context);
+  const budget = budgetOf(origin, id, own !== undefined);
+  if (!budget) return undefined;
+  if (own) budget.configure(own);
+  if (budget.isActive(now)) return budget;
+  origin.budgets.delete(id);
+  return undefined;
 }
 
 /** Events the budget actor sends its job. */

@@ -1,4 +1,5 @@
 /** The model-based suite of one chart: every generated path run for real, plain and restored at every step. */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { chartInventory, CoverageRecorder } from '../../src/testing/chart.js';
 import { generatePaths } from '../../src/testing/paths.js';
@@ -12,9 +13,12 @@ export function modelSuite(adapter: ChartAdapter) {
   const chart = adapter.chart.id;
   const paths = generatePaths(adapter);
   const recorder = new CoverageRecorder(chartInventory(adapter.chart));
+  const reviewed = reviewedPaths(chart, paths.map((p) => p.description));
 
   describe(`${chart}: generated lifecycle paths`, () => {
-    it.each(paths.map((p) => [p.description, p] as const))('%s', async (_, path) => {
+    it.each(paths.map((p, i) => [p.description, p, i] as const))('%s', async (_, path, i) => {
+      // The model is the chart: a changed chart (or a mutant of it) changes its paths, which must then be reviewed.
+      expect(path.description).toBe(reviewed[i]);
       const plain = await runLifecyclePath(adapter, path, {
         sim: await simulator(undefined, adapter.simulatorOptions),
         recorder,
@@ -38,6 +42,10 @@ export function modelSuite(adapter: ChartAdapter) {
       expect(restored.requests.filter((r) => !r.endsWith(' hang') || plain.requests.includes(r))).toEqual(plain.requests);
     });
 
+    it('generates the reviewed paths (test/model/paths/)', () => {
+      expect(paths.map((p) => p.description)).toEqual(reviewed);
+    });
+
     it('takes every state and transition of the chart (but those unreachable by design)', () => {
       const coverage = recorder.coverage();
       const report = writeChartCoverage(chart, coverage, unreachableReason, paths.length);
@@ -49,4 +57,17 @@ export function modelSuite(adapter: ChartAdapter) {
       );
     });
   });
+}
+
+/**
+ * The paths as last reviewed, one description per line in test/model/paths/<chart>.txt. Written when missing or
+ * with UPDATE_MODEL_PATHS=1 (then review the diff and commit it).
+ */
+function reviewedPaths(chart: string, current: string[]): string[] {
+  const file = new URL(`./paths/${chart}.txt`, import.meta.url);
+  if (process.env.UPDATE_MODEL_PATHS === '1' || !existsSync(file)) {
+    mkdirSync(new URL('./paths/', import.meta.url), { recursive: true });
+    writeFileSync(file, `${current.join('\n')}\n`);
+  }
+  return readFileSync(file, 'utf8').split('\n').filter((line) => line !== '');
 }

@@ -25,7 +25,7 @@ import {
 } from '../src/core/job.js';
 import type { JobOutcome } from '../src/core/outcome.js';
 import { withSnapshotVersion } from '../src/core/persist.js';
-import { pollerStates, submitStates } from '../src/core/states.js';
+import { endStates, pollerStates, startingState, submitStates } from '../src/core/states.js';
 import { createBlandJob, getBlandStatus, type BlandAnswerEvent } from '../src/providers/bland/client.js';
 import { blandJobIdSchema, blandRequestSchema, type BlandRequest, type BlandResult } from '../src/providers/bland/schema.js';
 
@@ -75,13 +75,7 @@ export const blandJob = withSnapshotVersion(
     on: { CANCEL: '.cancelled' },
     initial: 'starting',
     states: {
-      starting: {
-        always: [
-          { guard: 'hasInputProblem', target: 'rejected' },
-          { guard: 'isAttach', target: 'polling' },
-          { target: 'submitting' },
-        ],
-      },
+      starting: startingState(),
       submitting: {
         ...submitStates('bland', 'create'),
         on: { 'submit.accepted': { target: 'polling', actions: ['recordAnswer', 'recordJobId'] } },
@@ -106,11 +100,7 @@ export const blandJob = withSnapshotVersion(
           'status.failed': { target: 'failed', actions: 'recordAnswer' },
         },
       },
-      succeeded: { type: 'final', entry: 'endSucceeded' },
-      failed: { type: 'final', entry: 'endFailed' },
-      rejected: { type: 'final', entry: 'endRejected' },
-      timedOut: { type: 'final', entry: 'endTimedOut' },
-      cancelled: { type: 'final', entry: 'endCancelled' },
+      ...endStates(),
     },
     output: ({ context }) => context.outcome!,
   }),

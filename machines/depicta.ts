@@ -26,7 +26,7 @@ import {
 } from '../src/core/job.js';
 import type { JobOutcome } from '../src/core/outcome.js';
 import { withSnapshotVersion } from '../src/core/persist.js';
-import { pollerStates, submitStates } from '../src/core/states.js';
+import { endStates, pollerStates, startingState, submitStates } from '../src/core/states.js';
 import { createDepictaJob, getDepictaStatus, type DepictaAnswerEvent } from '../src/providers/depicta/client.js';
 import { depictaJobIdSchema, depictaRequestSchema, type DepictaRequest, type DepictaResult } from '../src/providers/depicta/schema.js';
 
@@ -75,13 +75,7 @@ export const depictaJob = withSnapshotVersion(
     on: { CANCEL: '.cancelled' },
     initial: 'starting',
     states: {
-      starting: {
-        always: [
-          { guard: 'hasInputProblem', target: 'rejected' },
-          { guard: 'isAttach', target: 'polling' },
-          { target: 'submitting' },
-        ],
-      },
+      starting: startingState(),
       submitting: {
         ...submitStates('depicta', 'create'),
         on: { 'submit.accepted': { target: 'polling', actions: ['recordAnswer', 'recordJobId'] } },
@@ -111,11 +105,7 @@ export const depictaJob = withSnapshotVersion(
           'status.failed': { target: 'failed', actions: 'recordAnswer' },
         },
       },
-      succeeded: { type: 'final', entry: 'endSucceeded' },
-      failed: { type: 'final', entry: 'endFailed' },
-      rejected: { type: 'final', entry: 'endRejected' },
-      timedOut: { type: 'final', entry: 'endTimedOut' },
-      cancelled: { type: 'final', entry: 'endCancelled' },
+      ...endStates(),
     },
     output: ({ context }) => context.outcome!,
   }),

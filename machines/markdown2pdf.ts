@@ -35,7 +35,7 @@ import type { PollOptions } from '../src/core/options.js';
 import type { JobOutcome } from '../src/core/outcome.js';
 import { initialPersonWait, personTimeoutOption, personWaitActions, type PersonWaitContext } from '../src/core/person.js';
 import { withSnapshotVersion } from '../src/core/persist.js';
-import { pollerStates, retriedRequestStates, submitStates } from '../src/core/states.js';
+import { endStates, pollerStates, retriedRequestStates, startingState, submitStates } from '../src/core/states.js';
 import { resolveProviderUrl } from '../src/core/url.js';
 import {
   createMarkdown2pdfJob,
@@ -143,13 +143,7 @@ export const markdown2pdfJob = withSnapshotVersion(
     on: { CANCEL: '.cancelled' },
     initial: 'starting',
     states: {
-      starting: {
-        always: [
-          { guard: 'hasInputProblem', target: 'rejected' },
-          { guard: 'isAttach', target: 'polling' },
-          { target: 'submitting' },
-        ],
-      },
+      starting: startingState(),
       submitting: {
         ...submitStates('markdown2pdf', 'create'),
         on: {
@@ -203,11 +197,7 @@ export const markdown2pdfJob = withSnapshotVersion(
         ...retriedRequestStates('markdown2pdf', 'output'),
         on: { 'output.ready': { target: 'succeeded', actions: ['recordAnswer', 'recordResult'] } },
       },
-      succeeded: { type: 'final', entry: 'endSucceeded' },
-      failed: { type: 'final', entry: 'endFailed' },
-      rejected: { type: 'final', entry: 'endRejected' },
-      timedOut: { type: 'final', entry: 'endTimedOut' },
-      cancelled: { type: 'final', entry: 'endCancelled' },
+      ...endStates(),
     },
     output: ({ context }) => context.outcome!,
   }),

@@ -25,7 +25,7 @@ import {
 } from '../src/core/job.js';
 import type { JobOutcome } from '../src/core/outcome.js';
 import { withSnapshotVersion } from '../src/core/persist.js';
-import { pollerStates, submitStates } from '../src/core/states.js';
+import { endStates, pollerStates, startingState, submitStates } from '../src/core/states.js';
 import {
   createPerceptisJob,
   getPerceptisStatus,
@@ -87,13 +87,7 @@ export const perceptisJob = withSnapshotVersion(
     on: { CANCEL: '.cancelled' },
     initial: 'starting',
     states: {
-      starting: {
-        always: [
-          { guard: 'hasInputProblem', target: 'rejected' },
-          { guard: 'isAttach', target: 'polling' },
-          { target: 'submitting' },
-        ],
-      },
+      starting: startingState(),
       submitting: {
         ...submitStates('perceptis', 'create'),
         on: { 'submit.accepted': { target: 'polling', actions: ['recordAnswer', 'recordJobId'] } },
@@ -121,11 +115,7 @@ export const perceptisJob = withSnapshotVersion(
           'status.failed': { target: 'failed', actions: 'recordAnswer' },
         },
       },
-      succeeded: { type: 'final', entry: 'endSucceeded' },
-      failed: { type: 'final', entry: 'endFailed' },
-      rejected: { type: 'final', entry: 'endRejected' },
-      timedOut: { type: 'final', entry: 'endTimedOut' },
-      cancelled: { type: 'final', entry: 'endCancelled' },
+      ...endStates(),
     },
     output: ({ context }) => context.outcome!,
   }),

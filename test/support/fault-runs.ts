@@ -15,19 +15,73 @@ import { advanceToWake, newClock, nextPause, pendingTimers } from './simulated-t
 
 export type EndStatus = 'succeeded' | 'failed' | 'rejected' | 'timedOut' | 'cancelled';
 
+/** The requests a chart sends: create, poll, and (Cata) a person's answer or (markdown2pdf) the finished job's output. */
+export type RequestKind = 'create' | 'status' | 'respond' | 'output';
+
+/** What a person does at a pause that needs one, after `afterMs` of simulated time. */
+export type PersonAct =
+  /** Cata: ANSWER with a text · markdown2pdf: pay (the simulator settles it), then PAID. */
+  | { act: 'answer'; afterMs: number }
+  /** Cata: ANSWER with an empty text (Cata refuses it) · markdown2pdf: PAID without paying (402 again). */
+  | { act: 'refusable'; afterMs: number }
+  /** Cata: ANSWER without a text (the chart refuses it, nothing is sent) · markdown2pdf: as `refusable`. */
+  | { act: 'notText'; afterMs: number }
+  | { act: 'cancel' };
+
+/**
+ * What the provider answers a request that reaches it (its state moves on), as the chart reads it. `asksPayment`
+ * and `refused` are not 2xx answers: a spoilt body leaves them as they are.
+ */
+export type ProviderSays =
+  | 'created'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  /** Finished: the chart fetches the output next (markdown2pdf). */
+  | 'done'
+  /** The output of a finished job: it succeeds. */
+  | 'output'
+  /** A person is needed: Cata's question (2xx). */
+  | 'asks'
+  /** A person is needed: markdown2pdf's 402. */
+  | 'asksPayment'
+  /** The person's answer was taken (Cata). */
+  | 'taken'
+  /** The person's answer was refused, or not awaited any more: 400 (Cata). */
+  | 'refused';
+
+/** The oracle's picture of one simulated job at the provider. */
+export interface ProviderModel {
+  answer(request: RequestKind): ProviderSays;
+  /** The person acts at a pause: whether the chart then sends a request (and which one), or keeps waiting. */
+  person?(act: Exclude<PersonAct, { act: 'cancel' }>): RequestKind | 'stays';
+}
+
+/** A provider that makes its job on the first create that reaches it, then answers `inProgress` times "running", then the end. */
+export function plainProviderModel(run: Pick<FaultRun, 'inProgress' | 'end'>): ProviderModel {
+  let statusAnswers = 0;
+  return {
+    answer(request) {
+      if (request === 'create') return 'created';
+      return statusAnswers++ < run.inProgress ? 'running' : run.end;
+    },
+  };
+}
+
 /** What a chart's fault runs need to know about it. */
 export interface ChartUnderFaults {
   provider: string;
   machine: AnyStateMachine;
   /** The job's input (without options); the same input is given again on restore, as after a crash. */
   input(sim: Simulator): Record<string, unknown>;
-  /** Queues the script of the next created job: `inProgress` running answers, then the end. */
-  script(sim: Simulator, inProgress: number, end: 'succeeded' | 'failed'): void;
-  isCreate(entry: RequestLogEntry): boolean;
+  /** Queues the script of the next created job: `inProgress` running answers, then the end (and any questions). */
+  script(sim: Simulator, run: FaultRun): void;
+  /** How the provider answers the run's requests (default: {@link plainProviderModel}). */
+  model?(run: FaultRun): ProviderModel;
   /** Jobs the simulated provider holds. */
   jobCount(sim: Simulator): number;
   /** What a spoilt 2xx body does to this provider's client: read as usual, or a protocol failure. */
-  spoilEffect(fault: BodyFault, request: 'create' | 'status'): 'answer' | 'protocol';
+  spoilEffect(fault: BodyFault, request: RequestKind): 'answer' | 'protocol';
   /**
    * Whether a repeated create finds the job the first one made (Perceptis: `Idempotency-Key`). When not, a create
    * whose answer is lost after the provider made the job cannot be told from one that never arrived, so runs only
@@ -36,6 +90,13 @@ export interface ChartUnderFaults {
   idempotentCreate: boolean;
   /** Options the runs always use for this chart (on top of the random ones). */
   options?: Partial<PollOptions>;
+  /** Charts that wait for a person (tag `needs-input`). */
+  person?: {
+    /** The option that limits the person's time (`answerTimeoutMs`, `paymentTimeoutMs`): the run's `personTimeoutMs`. */
+    timeoutOption: string;
+    /** Plays the person's act on the actor (and the simulator, e.g. settling a payment). */
+    act(actor: AnyActorRef, sim: Simulator, act: Exclude<PersonAct, { act: 'cancel' }>): void;
+  };
 }
 
 export interface FaultRun {
@@ -48,6 +109,12 @@ export interface FaultRun {
   cancelAtPause: number | null;
   /** Persist, stop, and restore into a fresh actor at these pauses. */
   restartAtPauses: number[];
+  /** What the person does at each pause that needs one, in order (then: answers at once). */
+  person?: PersonAct[];
+  /** The limit of the person's time (`Infinity`: none). */
+  personTimeoutMs?: number;
+  /** Cata: a question before the n-th in-progress answer (n ≤ `inProgress`: before the end). */
+  questionsAt?: number[];
 }
 
 /** Long enough for a loaded 2-core machine to answer a normal request; every hang or trickle costs this much real time. */
@@ -90,6 +157,15 @@ const faultArb: fc.Arbitrary<FaultRule> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom<FaultRule>({ fault: { spoil: 'hugeBody' } }, { fault: { wire: 'hugeBody' } }) },
 );
 
+/** A person answers at once, or minutes (up to a day) later; now and then wrongly, or cancels. */
+const personDelay = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 600_000 }), fc.integer({ min: 600_001, max: 24 * 60 * 60_000 }));
+const personActArb: fc.Arbitrary<PersonAct> = fc.oneof(
+  { weight: 6, arbitrary: personDelay.map((afterMs): PersonAct => ({ act: 'answer', afterMs })) },
+  { weight: 2, arbitrary: personDelay.map((afterMs): PersonAct => ({ act: 'refusable', afterMs })) },
+  { weight: 1, arbitrary: personDelay.map((afterMs): PersonAct => ({ act: 'notText', afterMs })) },
+  { weight: 1, arbitrary: fc.constant<PersonAct>({ act: 'cancel' }) },
+);
+
 export const faultRunArb: fc.Arbitrary<FaultRun> = fc.record({
   inProgress: fc.integer({ min: 0, max: 5 }),
   end: fc.constantFrom<'succeeded' | 'failed'>('succeeded', 'succeeded', 'failed'),
@@ -102,6 +178,9 @@ export const faultRunArb: fc.Arbitrary<FaultRun> = fc.record({
   }),
   cancelAtPause: fc.option(fc.integer({ min: 0, max: 10 }), { freq: 5 }),
   restartAtPauses: fc.uniqueArray(fc.integer({ min: 0, max: 10 }), { maxLength: 3 }),
+  person: fc.array(personActArb, { maxLength: 4 }),
+  personTimeoutMs: fc.oneof(fc.constant(Infinity), fc.constant(Infinity), fc.integer({ min: 10_000, max: 600_000 })),
+  questionsAt: fc.oneof(fc.constant([]), fc.uniqueArray(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 2 })),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -127,11 +206,15 @@ type Effect =
 
 const refusalKinds: Record<number, string> = { 400: 'invalid', 401: 'unauthorized', 403: 'forbidden', 404: 'notFound' };
 
-/** What the client makes of a planned fault (`now`: when the request is answered, for HTTP-dates). */
-export function effectOf(chart: ChartUnderFaults, rule: FaultRule, request: 'create' | 'status', now: number): Effect {
+/** Provider answers that are not 2xx: a spoilt body is only ever a 2xx one, so these pass unchanged. */
+const notTwoHundred: readonly ProviderSays[] = ['asksPayment', 'refused'];
+
+/** What the client makes of a planned fault (`now`: when the request is answered, for HTTP-dates; `says`: the provider's answer, if it saw the request). */
+export function effectOf(chart: ChartUnderFaults, rule: FaultRule, request: RequestKind, now: number, says?: ProviderSays | null): Effect {
   const f = rule.fault;
   if ('pass' in f) return { kind: 'answer' };
   if ('spoil' in f) {
+    if (says && notTwoHundred.includes(says)) return { kind: 'answer' };
     return chart.spoilEffect(f.spoil, request) === 'answer' ? { kind: 'answer' } : { kind: 'transient', rejection: 'protocol' };
   }
   if ('wire' in f) {
@@ -152,15 +235,18 @@ function retryAfterMsOf(value: { seconds: number } | { dateInMs: number } | { ra
 
 /** Plays the run against the documented policy: how the job must end, and after how many requests. */
 export function expectedEnd(chart: ChartUnderFaults, run: FaultRun, options: PollOptions, startedAt: number): ExpectedEnd {
+  const provider = (chart.model ?? plainProviderModel)(run);
   let t = startedAt;
-  const deadline = Number.isFinite(options.timeoutMs) ? startedAt + options.timeoutMs : Infinity;
-  let phase: 'create' | 'status' = 'create';
+  let deadline = Number.isFinite(options.timeoutMs) ? startedAt + options.timeoutMs : Infinity;
+  const personLimit = chart.person ? ((options as unknown as Record<string, number>)[chart.person.timeoutOption] ?? Infinity) : Infinity;
+  let personDeadline: number | null = null;
+  let phase: RequestKind = 'create';
   let created = false;
   let retries = 0;
   let rateLimits = 0;
   let polls = 0;
-  let statusAnswersGiven = 0;
   let pauses = 0;
+  let acts = 0;
   /** A poll or retry wait ends at the deadline at the latest, but never sooner than the provider's floor. */
   const capped = (delay: number) => Math.max(Math.min(t + delay, deadline), t + options.minDelayMs);
   let creates = 0;
@@ -179,33 +265,77 @@ export function expectedEnd(chart: ChartUnderFaults, run: FaultRun, options: Pol
     t = wakeAt;
     return null;
   };
+  /**
+   * The job waits for a person (no deadline check: the person's time is not the provider's). Their limit runs from the
+   * first time they were asked, across refused tries; the overall deadline moves back by the time they took.
+   */
+  const personPause = (requests: number): ExpectedEnd | RequestKind => {
+    const since = t;
+    if (personDeadline === null && Number.isFinite(personLimit)) personDeadline = t + personLimit;
+    for (;;) {
+      if (personDeadline !== null && personDeadline <= t) return end('timedOut', requests);
+      if (run.cancelAtPause === pauses) return end('cancelled', requests);
+      pauses += 1;
+      const act = run.person?.[acts++] ?? { act: 'answer', afterMs: 0 };
+      if (act.act === 'cancel') return end('cancelled', requests);
+      t += act.afterMs;
+      if (personDeadline !== null && personDeadline <= t) return end('timedOut', requests);
+      const next = provider.person!(act);
+      if (next === 'stays') continue;
+      deadline += t - since;
+      return next;
+    }
+  };
   for (let i = 0; i < 10_000; i++) {
     const requests = i + 1;
     const rule = run.schedule[i] ?? { fault: { pass: true } };
     const reachesProvider = 'pass' in rule.fault || 'spoil' in rule.fault || rule.when === 'after';
-    let providerSays: 'running' | 'succeeded' | 'failed' | null = null;
     if (phase === 'create') creates += 1;
-    if (reachesProvider && phase === 'create') created = true;
-    if (reachesProvider && phase === 'status') {
-      providerSays = statusAnswersGiven < run.inProgress ? 'running' : run.end;
-      statusAnswersGiven += 1;
-    }
-    const effect = effectOf(chart, rule, phase, t);
-    switch (effect.kind) {
-      case 'answer': {
-        retries = 0;
-        rateLimits = 0;
-        if (phase === 'create') {
+    const says = reachesProvider ? provider.answer(phase) : null;
+    if (says === 'created') created = true;
+    const effect = effectOf(chart, rule, phase, t, says);
+    // Cata's 400 to an answer (its own, or a planned one): the chart asks where the job stands.
+    const answered = effect.kind === 'answer' || (phase === 'respond' && effect.kind === 'refused' && effect.rejection === 'invalid');
+    if (answered) {
+      retries = 0;
+      rateLimits = 0;
+      const heard: ProviderSays = effect.kind === 'answer' ? says! : 'refused';
+      if (heard === 'created' || heard === 'running' || heard === 'taken') personDeadline = null;
+      switch (heard) {
+        case 'created':
+        case 'refused':
           phase = 'status';
           break;
+        case 'taken':
+          phase = 'status';
+          polls = 0;
+          break;
+        case 'done':
+          phase = 'output';
+          break;
+        case 'output':
+          return end('succeeded', requests);
+        case 'succeeded':
+        case 'failed':
+          return end(heard, requests);
+        case 'asks':
+        case 'asksPayment': {
+          const next = personPause(requests);
+          if (typeof next !== 'string') return next;
+          phase = next;
+          break;
         }
-        if (providerSays !== 'running') return end(providerSays!, requests);
-        const delay = nextDelay(options, { kind: 'poll', attempt: polls, random: 0 });
-        polls += 1;
-        const stop = wait(capped(delay), requests);
-        if (stop) return stop;
-        break;
+        case 'running': {
+          const delay = nextDelay(options, { kind: 'poll', attempt: polls, random: 0 });
+          polls += 1;
+          const stop = wait(capped(delay), requests);
+          if (stop) return stop;
+          break;
+        }
       }
+      continue;
+    }
+    switch (effect.kind) {
       case 'transient': {
         if (retries >= options.maxRetries) return end('rejected', requests, effect.rejection);
         const delay = nextDelay(options, { kind: 'retry', attempt: retries, random: 0 });
@@ -241,13 +371,15 @@ export interface FaultTally {
   restarts: number;
   badBodies: number;
   cancels: number;
+  /** What people did at the pauses that needed one (answers, late answers, refused answers; cancels count as cancels). */
+  personActs: number;
   /** Runs whose shared rate budget delayed them past their deadline (their end is then only checked to be `timedOut`). */
   budgetDelayed: number;
   wrongEnds: number;
   leaks: number;
 }
 
-export const newTally = (): FaultTally => ({ runs: 0, faultsInjected: 0, restarts: 0, badBodies: 0, cancels: 0, budgetDelayed: 0, wrongEnds: 0, leaks: 0 });
+export const newTally = (): FaultTally => ({ runs: 0, faultsInjected: 0, restarts: 0, badBodies: 0, cancels: 0, personActs: 0, budgetDelayed: 0, wrongEnds: 0, leaks: 0 });
 
 const BAD_BODY = /^(notJson|truncated|html|empty|hugeBody|spoil )/;
 
@@ -273,8 +405,9 @@ export async function runWithFaults(chart: ChartUnderFaults, run: FaultRun, tall
   const unhandledBefore = unhandled.length;
   const clock = newClock();
   const sim = await startSimulator({ now: () => clock.now() });
-  chart.script(sim, run.inProgress, run.end);
-  const options = { jitter: 0, requestTimeoutMs: REQUEST_TIMEOUT_MS, ...chart.options, ...run.options };
+  chart.script(sim, run);
+  const personOption = chart.person ? { [chart.person.timeoutOption]: run.personTimeoutMs ?? Infinity } : {};
+  const options = { jitter: 0, requestTimeoutMs: REQUEST_TIMEOUT_MS, ...chart.options, ...personOption, ...run.options };
   const input = { ...chart.input(sim), options };
   const create = (snapshot?: unknown): AnyActorRef =>
     createActor(chart.machine, { clock, input, ...(snapshot ? { snapshot: snapshot as never } : {}) });
@@ -310,9 +443,17 @@ export async function runWithFaults(chart: ChartUnderFaults, run: FaultRun, tall
   watch(actor);
 
   let pauses = 0;
+  let acts = 0;
   let cancelled = false;
+  const cancel = () => {
+    actor.send({ type: 'CANCEL' });
+    cancelled = true;
+    tally.cancels += 1;
+  };
   for (let i = 0; i < 500; i++) {
-    let snapshot = await nextPause(actor);
+    await nextPause(actor);
+    // Read after the pause settled: a person's time limit already past ends the job as soon as it is asked.
+    let snapshot = actor.getSnapshot();
     if (snapshot.status !== 'active') break;
     // The key's shared rate budget (learnt from 429s) may add waits of its own: not the chart's pauses.
     if (snapshot.context.waitReason === 'budget') {
@@ -320,9 +461,7 @@ export async function runWithFaults(chart: ChartUnderFaults, run: FaultRun, tall
       continue;
     }
     if (run.cancelAtPause === pauses) {
-      actor.send({ type: 'CANCEL' });
-      cancelled = true;
-      tally.cancels += 1;
+      cancel();
       break;
     }
     if (run.restartAtPauses.includes(pauses)) {
@@ -335,6 +474,19 @@ export async function runWithFaults(chart: ChartUnderFaults, run: FaultRun, tall
       await new Promise((r) => setImmediate(r));
     }
     pauses += 1;
+    if (snapshot.hasTag('needs-input')) {
+      const act = run.person?.[acts++] ?? { act: 'answer', afterMs: 0 };
+      if (act.act === 'cancel') {
+        cancel();
+        break;
+      }
+      clock.set(clock.now() + act.afterMs);
+      await new Promise((r) => setImmediate(r));
+      if (actor.getSnapshot().status !== 'active') break;
+      chart.person!.act(actor, sim, act);
+      tally.personActs += 1;
+      continue;
+    }
     advanceToWake(snapshot, clock);
   }
   const final = actor.getSnapshot();

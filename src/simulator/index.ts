@@ -48,5 +48,7 @@ export {
   type CataSimOptions,
 } from './cata.js';
 export type { JobScript, ScriptStep, TimedStep } from './script.js';
-export type { WireFault } from './http.js';
+export type { WireFault, BodyFault } from './http.js';
+/** `Simulator.faults`: faults for the next matching requests, whatever the provider. */
+export type { FaultPlan, FaultRule, PlannedFault, PlannedRetryAfter } from './faults.js';
 export { KeyLimits, type KeyLimit } from './ratelimit.js';

@@ -2,6 +2,8 @@
 // Static mutants (module-level constants, builders run at import) are skipped: each needs a whole test run.
 import base from './stryker.config.mjs';
 
+const reports = process.env.MUTATION_REPORTS ?? 'reports/mutation-core';
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   ...base,
@@ -17,6 +19,6 @@ export default {
     'src/core/person.ts',
   ],
   ignoreStatic: true,
-  htmlReporter: { fileName: 'reports/mutation-core/index.html' },
-  jsonReporter: { fileName: 'reports/mutation-core/mutation.json' },
+  htmlReporter: { fileName: `${reports}/index.html` },
+  jsonReporter: { fileName: `${reports}/mutation.json` },
 };

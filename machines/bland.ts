@@ -14,7 +14,6 @@ import { setup } from 'xstate';
 import { clockNow, durableTimer } from '../src/core/clock.js';
 import type { CancelEvent } from '../src/core/events.js';
 import {
-  abortSignalListener,
   initialJobContext,
   jobActions,
   jobGuards,
@@ -49,7 +48,6 @@ export const blandJob = withSnapshotVersion(
     },
     actors: {
       timer: durableTimer,
-      abortSignal: abortSignalListener,
       create: blandRequest((args) => createBlandJob(providerCallOf(args), args.context.request!)),
       status: blandRequest((args) => getBlandStatus(providerCallOf(args), args.context.jobId!)),
     },
@@ -71,7 +69,6 @@ export const blandJob = withSnapshotVersion(
         },
         clockNow(self.system),
       ),
-    invoke: { src: 'abortSignal' },
     on: { CANCEL: '.cancelled' },
     initial: 'starting',
     states: {

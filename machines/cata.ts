@@ -26,7 +26,6 @@ import { assign, setup } from 'xstate';
 import { clockNow, durableTimer, type TimerDueEvent } from '../src/core/clock.js';
 import type { CancelEvent } from '../src/core/events.js';
 import {
-  abortSignalListener,
   initialJobContext,
   jobActions,
   jobGuards,
@@ -116,7 +115,6 @@ export const cataJob = withSnapshotVersion(
     },
     actors: {
       timer: durableTimer,
-      abortSignal: abortSignalListener,
       create: cataRequest((args) => createCataJob(providerCallOf(args), args.context.request!)),
       status: cataRequest((args) => getCataStatus(providerCallOf(args), args.context.jobId!)),
       respond: cataRequest((args) => respondToCata(providerCallOf(args), args.context.jobId!, args.context.answer ?? '')),
@@ -183,7 +181,6 @@ export const cataJob = withSnapshotVersion(
         answerProblem: null,
       };
     },
-    invoke: { src: 'abortSignal' },
     on: { CANCEL: '.cancelled' },
     initial: 'starting',
     states: {

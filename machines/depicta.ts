@@ -15,7 +15,6 @@ import { setup } from 'xstate';
 import { clockNow, durableTimer } from '../src/core/clock.js';
 import type { CancelEvent } from '../src/core/events.js';
 import {
-  abortSignalListener,
   initialJobContext,
   jobActions,
   jobGuards,
@@ -50,7 +49,6 @@ export const depictaJob = withSnapshotVersion(
     },
     actors: {
       timer: durableTimer,
-      abortSignal: abortSignalListener,
       create: depictaRequest((args) => createDepictaJob(providerCallOf(args), args.context.request!)),
       status: depictaRequest((args) => getDepictaStatus(providerCallOf(args), args.context.jobId!)),
     },
@@ -71,7 +69,6 @@ export const depictaJob = withSnapshotVersion(
         },
         clockNow(self.system),
       ),
-    invoke: { src: 'abortSignal' },
     on: { CANCEL: '.cancelled' },
     initial: 'starting',
     states: {

@@ -22,7 +22,6 @@ import { assign, setup } from 'xstate';
 import { clockNow, durableTimer } from '../src/core/clock.js';
 import type { CancelEvent } from '../src/core/events.js';
 import {
-  abortSignalListener,
   initialJobContext,
   jobActions,
   jobGuards,
@@ -89,7 +88,6 @@ export const markdown2pdfJob = withSnapshotVersion(
     },
     actors: {
       timer: durableTimer,
-      abortSignal: abortSignalListener,
       create: markdown2pdfRequest((args) => createMarkdown2pdfJob(providerCallOf(args), args.context.request!)),
       status: markdown2pdfRequest(({ context, ...args }) =>
         getMarkdown2pdfStatus(
@@ -139,7 +137,6 @@ export const markdown2pdfJob = withSnapshotVersion(
         payment: null,
       };
     },
-    invoke: { src: 'abortSignal' },
     on: { CANCEL: '.cancelled' },
     initial: 'starting',
     states: {

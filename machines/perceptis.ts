@@ -14,7 +14,6 @@ import { setup } from 'xstate';
 import { clockNow, durableTimer } from '../src/core/clock.js';
 import type { CancelEvent } from '../src/core/events.js';
 import {
-  abortSignalListener,
   initialJobContext,
   jobActions,
   jobGuards,
@@ -60,7 +59,6 @@ export const perceptisJob = withSnapshotVersion(
     },
     actors: {
       timer: durableTimer,
-      abortSignal: abortSignalListener,
       create: perceptisRequest((args) => createPerceptisJob(providerCallOf(args), args.context.request!, args.context.idempotencyKey)),
       status: perceptisRequest((args) => getPerceptisStatus(providerCallOf(args), args.context.jobId!)),
     },
@@ -83,7 +81,6 @@ export const perceptisJob = withSnapshotVersion(
       ),
       idempotencyKey: randomUUID(),
     }),
-    invoke: { src: 'abortSignal' },
     on: { CANCEL: '.cancelled' },
     initial: 'starting',
     states: {

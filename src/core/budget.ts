@@ -15,6 +15,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { fromCallback, type AnyActorRef, type EventObject } from 'xstate';
+import { cancelOnAbort } from './abort.js';
 import { clockNow, clockOf } from './clock.js';
 
 /** A provider's limit per key. */
@@ -305,7 +306,8 @@ function parentOf(self: AnyActorRef): AnyActorRef {
 /**
  * Invoked by `waitingForBudget`: takes a concurrent slot (queued until one is free), then reserves the next moment
  * the rate allows and waits for it on the actor system's clock. If the rate drops meanwhile, it reserves again.
- * The slot passes to the request that follows; if the job goes anywhere else, it is given back.
+ * The slot passes to the request that follows; if the job goes anywhere else, it is given back. Aborting the job's
+ * `input.signal` cancels the job (see abort.ts); without a budget the actor grants at once and is gone before it could.
  */
 export const budgetActor = fromCallback<EventObject, { context: BudgetedContext }>(({ input, self, system, sendBack }) => {
   const job = parentOf(self);
@@ -315,6 +317,7 @@ export const budgetActor = fromCallback<EventObject, { context: BudgetedContext 
     sendBack({ type: 'budget.granted', at: clockNow(system) } satisfies BudgetEvent);
     return;
   }
+  const stopListening = cancelOnAbort(self, sendBack);
   const clock = clockOf(system);
   let handle: unknown;
   let holding = false;
@@ -350,6 +353,7 @@ export const budgetActor = fromCallback<EventObject, { context: BudgetedContext 
   }
   return () => {
     stopped = true;
+    stopListening?.();
     if (handle !== undefined) clock.clearTimeout(handle);
     budget.dequeue(job);
     // Leaving for `requesting` hands the slot to the request, which gives it back when it ends.

@@ -1,4 +1,5 @@
 import { fromCallback, type ActorSystem } from 'xstate';
+import { cancelOnAbort } from './abort.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyActorSystem = ActorSystem<any>;
@@ -36,10 +37,12 @@ export interface TimerDueEvent {
  * XState's own `after` timers are lost when a snapshot is restored (xstate#5331); an invoked actor is
  * started again on restore with the same input, so it fires when the wait was due, not a full wait later.
  * Longer waits than `setTimeout` can hold are chained. `at: null` is a wait without a deadline: it never fires.
+ * It also cancels the job when the job's `input.signal` is aborted (see abort.ts).
  */
-export const durableTimer = fromCallback<{ type: string }, { at: number | null }>(({ input, system, sendBack }) => {
+export const durableTimer = fromCallback<{ type: string }, { at: number | null }>(({ input, system, self, sendBack }) => {
+  const stopListening = cancelOnAbort(self, sendBack);
   const at = input.at;
-  if (at === null) return;
+  if (at === null) return stopListening;
   const clock = clockOf(system);
   let handle: unknown;
   let stopped = false;
@@ -55,5 +58,6 @@ export const durableTimer = fromCallback<{ type: string }, { at: number | null }
   return () => {
     stopped = true;
     if (handle !== undefined) clock.clearTimeout(handle);
+    stopListening?.();
   };
 });

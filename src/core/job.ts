@@ -1,5 +1,6 @@
 import { assign, fromCallback, type AnyActorRef, type EventObject } from 'xstate';
 import type { z } from 'zod';
+import { cancelOnAbort } from './abort.js';
 import { clockNow } from './clock.js';
 import { needsBudget, requestAnswered, requestStarted, type BudgetedContext } from './budget.js';
 import { nextDelay } from './delay.js';
@@ -180,7 +181,7 @@ export interface RequestArgs<TContext> {
 
 /**
  * An invoked actor that performs one HTTP exchange and sends the chart one named event.
- * Leaving the state aborts the request in flight; a bug in `perform` becomes a transient failure, never an
+ * Leaving the state aborts the request in flight; so does aborting the job's `input.signal` (it cancels the job). A bug in `perform` becomes a transient failure, never an
  * unhandled rejection. Restoring a snapshot starts it again, so it must be safe to repeat.
  */
 export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) => Promise<EventObject | null>) {
@@ -191,6 +192,7 @@ export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) =>
     const sentAt = clockNow(system);
     const budgeted = input.context as unknown as BudgetedContext;
     const endBudget = parent ? requestStarted(parent, budgeted, sentAt) : undefined;
+    const stopListening = cancelOnAbort(self, sendBack);
     let settled = false;
     perform({ context: input.context, apiKey, signal: controller.signal, now: () => clockNow(system) }).then(
       (event) => {
@@ -214,23 +216,10 @@ export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) =>
       // Aborting builds a DOMException with a stack: only worth it while the request is still out.
       if (!settled) controller.abort();
       endBudget?.();
+      stopListening?.();
     };
   });
 }
-
-/** Sends `CANCEL` when the `signal` the job was started with is aborted. */
-export const abortSignalListener = fromCallback<EventObject>(({ self, sendBack }) => {
-  const parent = (self as unknown as { _parent?: AnyActorRef })._parent;
-  const signal = startInputOf(parent).signal;
-  if (!signal) return;
-  const onAbort = () => sendBack({ type: 'CANCEL' });
-  if (signal.aborted) {
-    queueMicrotask(onAbort);
-    return;
-  }
-  signal.addEventListener('abort', onAbort, { once: true });
-  return () => signal.removeEventListener('abort', onAbort);
-});
 
 // ---------------------------------------------------------------------------------------------
 // Actions and guards every chart shares. They read the actor system's clock, so SimulatedClock drives them.

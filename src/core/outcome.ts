@@ -48,7 +48,9 @@ export function settle<TActor extends AnyActorRef>(actor: TActor): Promise<Outco
       return true;
     };
     if (check()) return;
-    subscription = actor.subscribe({ next: () => void check(), error: () => void check(), complete: () => void check() });
+    // One function for all three: a job waiting for its outcome keeps this subscription for its whole life.
+    const onChange = () => void check();
+    subscription = actor.subscribe({ next: onChange, error: onChange, complete: onChange });
     if (finished) subscription.unsubscribe();
   });
 }

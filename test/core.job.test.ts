@@ -22,7 +22,7 @@ function job(baseUrl: string, clock: ReturnType<typeof newClock>, input: Partial
 const spec: JobSpec<{ prompt: string }> = {
   provider: 'acme',
   defaults: { pollIntervalMs: 2_000 },
-  requestSchema: z.object({ prompt: z.string().min(1, 'prompt must not be empty') }),
+  requestSchema: z.object({ prompt: z.string().min(1, 'prompt must not be empty'), style: z.object({ size: z.number() }).optional() }),
   jobIdSchema: z.string().uuid(),
   needsKey: true,
 };
@@ -83,6 +83,7 @@ describe('initialJobContext: what a bad input is told, never a throw', () => {
 
   it('names the bad field of a request and the bad job id', () => {
     expect(problemOf({ ...good, request: { prompt: '' } })).toBe('request.prompt: prompt must not be empty');
+    expect(problemOf({ ...good, request: { prompt: 'hi', style: { size: 'big' } } })).toMatch(/^request\.style\.size: /);
     expect(problemOf({ baseUrl: good.baseUrl, apiKey: 'k', jobId: 'job-1' })).toBe('jobId is not a acme job id: "job-1"');
   });
 
@@ -302,8 +303,10 @@ describe('shared guards over HTTP: deadlines and Retry-After', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.perceptis.scripts.push({ steps: [{ http: 429, headers: { 'retry-after': '20' } }] });
+    const start = clock.now();
     const actor = job(sim.url, clock, { options: { ...fast, timeoutMs: 15_000 } });
     await untilSettled(actor, clock);
+    expect(clock.now()).toBe(start);
     expect(await settle(actor)).toEqual({ status: 'timedOut', jobId: actor.getSnapshot().context.jobId });
     expect(sim.requests('perceptis').map((r) => `${r.method} ${r.answer}`)).toEqual(['POST 200', 'GET 429']);
   });

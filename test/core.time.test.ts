@@ -17,7 +17,7 @@ function timerChart(at: number | null) {
     states: {
       waiting: {
         invoke: { src: 'timer', input: { at } },
-        on: { 'timer.due': { target: 'done', actions: ({ context, event }) => (context.fired = (event as { at: number }).at) } },
+        on: { 'timer.due': { target: 'done', actions: ({ context, event }) => (context.fired = (event as unknown as { at: number }).at) } },
       },
       done: { type: 'final' },
     },
@@ -131,7 +131,7 @@ describe('person waits move the overall deadline back by the time a person took'
     return setup({ actions: personWaitActions }).createMachine({
       context: { personWaitSince: null as number | null, personDeadlineAt: null as number | null, deadlineAt: 100_000 as number | null },
       on: {
-        ask: { actions: { type: 'startPersonWait', params: ({ event }) => ({ timeoutMs: (event as unknown as { timeoutMs: number }).timeoutMs }) } },
+        ask: { actions: { type: 'startPersonWait', params: ({ event }: { event: unknown }) => ({ timeoutMs: (event as unknown as { timeoutMs: number }).timeoutMs }) } },
         acted: { actions: 'pausePersonWait' },
         taken: { actions: 'endPersonWait' },
         noDeadline: { actions: ({ context }) => (context.deadlineAt = null) },

@@ -2,6 +2,7 @@ import { ofetch } from 'ofetch';
 import type { z } from 'zod';
 import type { HttpFailureEvent, RefusalEvent, TransientEvent } from './events.js';
 import { parseRetryAfter } from './delay.js';
+import { redactSignedQueries } from './secrets.js';
 import { describeSchemaError } from './schema.js';
 
 /** A response as it came off the wire: the body is kept as text so an unreadable body is an outcome, not a throw. */
@@ -55,7 +56,8 @@ export async function sendRequest(request: HttpRequest): Promise<HttpAnswer | Tr
       responseType: 'stream',
       ignoreResponseError: true,
       retry: false,
-      redirect: 'follow',
+      // No provider documents redirects; following one would carry custom auth headers (X-Api-Key) to another host.
+      redirect: 'manual',
       signal: controller.signal,
     });
     const body = await readCapped(response._data as ReadableStream<Uint8Array> | null | undefined, MAX_BODY_BYTES);
@@ -96,8 +98,9 @@ function networkFailure(error: unknown): TransientEvent {
   const chain: unknown[] = [];
   for (let e: unknown = error; e && chain.length < 5; e = (e as { cause?: unknown }).cause) chain.push(e);
   const code = chain.map((e) => (e as { code?: string }).code).find((c) => typeof c === 'string');
+  // Only the error's code or name: a message may quote the request's headers (and so the key).
   const innermost = chain[chain.length - 1] as Error | undefined;
-  const detail = code ?? innermost?.message ?? 'network error';
+  const detail = code ?? innermost?.name ?? 'network error';
   return { type: 'http.transient', reason: 'network', message: `request failed: ${detail}` };
 }
 
@@ -165,11 +168,12 @@ function refusalFor(status: number): RefusalEvent['type'] {
 }
 
 function fallbackMessage(answer: HttpAnswer): string {
-  const snippet = answer.text
+  const words = answer.text
+    .slice(0, 4_000)
     .replace(/<[^>]*>/g, ' ')
     .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 200);
+    .trim();
+  const snippet = redactSignedQueries(words).slice(0, 200);
   return snippet ? `HTTP ${answer.status}: ${snippet}` : `HTTP ${answer.status}`;
 }
 

@@ -137,6 +137,10 @@ function inputProblem<TRequest>(input: JobInput<TRequest, unknown> | undefined, 
   if (spec.needsKey && (typeof input.apiKey !== 'string' || input.apiKey.trim() === '')) {
     return `apiKey is missing: ${spec.provider} needs an API key`;
   }
+  // A key that cannot go in a header would fail inside fetch, whose error message quotes the whole header.
+  if (typeof input.apiKey === 'string' && !/^[\x20-\x7e]*$/.test(input.apiKey)) {
+    return 'apiKey contains characters an HTTP header cannot carry (line breaks, control or non-ASCII characters)';
+  }
   const hasRequest = input.request !== undefined;
   const hasJobId = input.jobId !== undefined;
   if (hasRequest === hasJobId) return 'give either request (to submit a job) or jobId (to attach to one), not both';

@@ -3,15 +3,13 @@
  * of signed URLs. Used by the producer-side `inspect` helper and again by the visualizer's hub on receipt.
  */
 
-export const REDACTED = '[redacted]';
+import { REDACTED, SECRET_QUERY } from '../core/secrets.js';
+
+export { REDACTED };
 
 /** Property names whose values are secrets wherever they appear (`apiKey`, `Authorization`, `payment_context_token`…). */
 const SECRET_PROPERTY =
   /^(?:api[-_]?key|x[-_]api[-_]key|authorization|proxy[-_]authorization|cookie|set[-_]cookie|password|passphrase|signature|sig)$|(?:token|secret)$/i;
-
-/** Query parameters of signed or keyed URLs. */
-const SECRET_QUERY =
-  /([?&;](?:signature|sig|token|access_token|id_token|api[-_]?key|key|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential|se|sp|sv|skoid|sktid)=)[^&#\s"'<>]*/gi;
 
 /** `Bearer sk-…` / `Basic …` inside free text (an error message quoting a header). */
 const AUTH_SCHEME = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{6,}/g;

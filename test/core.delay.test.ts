@@ -65,11 +65,17 @@ describe('resolvePollOptions', () => {
   it.each([
     [{ pollIntervalMs: -1 }, /options.pollIntervalMs/],
     [{ jitter: 2 }, /options.jitter/],
-    [{ pollIntervalMs: 60_000 }, /maxPollIntervalMs must not be smaller/],
+    [{ pollIntervalMs: 60_000, maxPollIntervalMs: 30_000 }, /maxPollIntervalMs must not be smaller/],
     [{ unknownOption: 1 } as Partial<PollOptions>, /unknownOption|Unrecognized/],
   ])('refuses %j with a sentence', (user, message) => {
     const resolved = resolvePollOptions({}, user);
     expect('problem' in resolved && resolved.problem).toMatch(message);
+  });
+
+  it('raises the provider’s cap to an interval the user set above it, when the user set no cap', () => {
+    expect(resolvePollOptions({ pollIntervalMs: 2_000, maxPollIntervalMs: 15_000 }, { pollIntervalMs: 20_000 })).toMatchObject({
+      options: { pollIntervalMs: 20_000, maxPollIntervalMs: 20_000 },
+    });
   });
 
   it('accepts an infinite overall time-out', () => {

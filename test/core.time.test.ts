@@ -98,9 +98,10 @@ describe('resolveJobOptions: merged over defaults, checked, never thrown', () =>
 
   it('says which option is wrong, and that the cap must not be under the interval', () => {
     expect(resolvePollOptions({}, { jitter: 2 })).toEqual({ problem: expect.stringMatching(/^options\.jitter: /) });
-    expect(resolvePollOptions({}, { pollIntervalMs: 40_000 })).toEqual({
+    expect(resolvePollOptions({}, { pollIntervalMs: 40_000, maxPollIntervalMs: 30_000 })).toEqual({
       problem: 'options.maxPollIntervalMs must not be smaller than options.pollIntervalMs',
     });
+    expect(resolvePollOptions({ maxPollIntervalMs: 30_000 }, { pollIntervalMs: 40_000 })).toHaveProperty('options.maxPollIntervalMs', 40_000);
     expect(resolvePollOptions({}, { pollIntervalMs: 30_000 })).toHaveProperty('options');
     expect(resolvePollOptions({}, { rateLimit: { burst: 2, perMinute: 3 } as never })).toHaveProperty('problem');
   });

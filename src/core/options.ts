@@ -93,7 +93,12 @@ export function resolveJobOptions<TOptions extends PollOptions>(
   user: Partial<TOptions> | undefined,
   extra: z.ZodRawShape,
 ): { options: TOptions } | { problem: string } {
-  const merged = { ...defaultPollOptions, ...providerDefaults, ...stripUndefined(user ?? {}) } as TOptions;
+  const given = stripUndefined(user ?? {}) as Partial<PollOptions>;
+  const merged = { ...defaultPollOptions, ...providerDefaults, ...given } as TOptions;
+  // An interval above the provider's default cap, with no cap of the user's own, raises the cap.
+  if (given.maxPollIntervalMs === undefined && typeof given.pollIntervalMs === 'number' && merged.maxPollIntervalMs < given.pollIntervalMs) {
+    merged.maxPollIntervalMs = given.pollIntervalMs;
+  }
   const schema = Object.keys(extra).length ? optionsSchema.extend(extra) : optionsSchema;
   const parsed = schema.safeParse(merged);
   if (!parsed.success) {

@@ -9,6 +9,9 @@
  * The POST only queues the job: Bland starts generating on the first status request, so polling starts at once.
  * Bland reports no progress and no stages: one `generating` state until it is ready.
  * Bland documents no idempotency key: a snapshot persisted while the create was in flight sends it again.
+ * So a create Bland answered 2xx with a body we cannot read is not sent again: the job may exist, and the chart ends
+ * rejected / protocol saying so. A create that timed out or was reset is retried: most such requests never reached
+ * Bland, and a job lost to a dropped connection would cost more than the rare second one.
  */
 import { setup } from 'xstate';
 import { clockNow, durableTimer } from '../src/core/clock.js';
@@ -74,7 +77,7 @@ export const blandJob = withSnapshotVersion(
     states: {
       starting: startingState(),
       submitting: {
-        ...submitStates('bland', 'create'),
+        ...submitStates('bland', 'create', { idempotent: false }),
         on: { 'submit.accepted': { target: 'polling', actions: ['recordAnswer', 'recordJobId'] } },
       },
       polling: {

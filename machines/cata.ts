@@ -21,6 +21,11 @@
  * A 400 from /respond ("not awaiting clarification", or an answer Cata refuses) sends the chart to ask where the
  * job stands (one status request): still waiting → back to `awaitingAnswer` with Cata's words in
  * `context.answerProblem`; already running → the answer did land (e.g. a restored job sent it twice), polling goes on.
+ *
+ * Cata documents no idempotency key for the create: a second POST makes a second job. So a create Cata answered 2xx
+ * with a body we cannot read is not sent again: the job may exist, and the chart ends rejected / protocol saying so.
+ * A create that timed out or was reset is retried (as is one a snapshot persisted while it was in flight): most such
+ * requests never reached Cata, and a job lost to a dropped connection would cost more than the rare second one.
  */
 import { assign, setup } from 'xstate';
 import { clockNow, durableTimer, type TimerDueEvent } from '../src/core/clock.js';
@@ -186,7 +191,7 @@ export const cataJob = withSnapshotVersion(
     states: {
       starting: startingState(),
       submitting: {
-        ...submitStates('cata', 'create'),
+        ...submitStates('cata', 'create', { idempotent: false }),
         on: { 'submit.accepted': { target: 'polling', actions: ['recordAnswer', 'recordJobId'] } },
       },
       polling: {

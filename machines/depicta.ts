@@ -10,6 +10,10 @@
  * Progress is `scenes_completed / scenes_total`, in `context.progress`. The scene image URLs are signed for one hour:
  * attach to the job again (`input.jobId`) for fresh ones. Accepted jobs cannot be cancelled at Depicta: `CANCEL` stops
  * only our polling. Depicta documents no idempotency key: a snapshot persisted while the create was in flight sends it again.
+ * A 2xx create answer whose body cannot be read is taken when its X-Depicta-Job-Id header names the job (the client);
+ * without the header it is not sent again: the job may exist, and the chart ends rejected / protocol saying so.
+ * A create that timed out or was reset is retried: most such requests never reached Depicta, and a job lost to a
+ * dropped connection would cost more than the rare second one.
  */
 import { setup } from 'xstate';
 import { clockNow, durableTimer } from '../src/core/clock.js';
@@ -74,7 +78,7 @@ export const depictaJob = withSnapshotVersion(
     states: {
       starting: startingState(),
       submitting: {
-        ...submitStates('depicta', 'create'),
+        ...submitStates('depicta', 'create', { idempotent: false }),
         on: { 'submit.accepted': { target: 'polling', actions: ['recordAnswer', 'recordJobId'] } },
       },
       polling: {

@@ -177,12 +177,14 @@ describe('callJson: one JSON exchange, checked against its schema', () => {
     sim.faults.add({ fault: { http: 200, body: { state: 'processing' } } });
     const off = await callJson(exchange(`${sim.url}${statusPath}`));
     expect(isJsonBody(off)).toBe(false);
-    expect(off).toMatchObject({ type: 'http.transient', reason: 'protocol', message: expect.stringMatching(/^unexpected status answer: /) });
+    // The answer's status travels with it: a chart must know the provider did answer 2xx (a create may then exist).
+    expect(off).toMatchObject({ type: 'http.transient', reason: 'protocol', httpStatus: 200, message: expect.stringMatching(/^unexpected status answer: /) });
 
     sim.faults.add({ fault: { wire: 'hugeBody' } });
     expect(await callJson(exchange(`${sim.url}${statusPath}`))).toStrictEqual({
       type: 'http.transient',
       reason: 'protocol',
+      httpStatus: 200,
       message: `unexpected status answer: body larger than ${MAX_BODY_BYTES} bytes (not read to the end)`,
     });
 

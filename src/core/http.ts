@@ -177,9 +177,14 @@ function fallbackMessage(answer: HttpAnswer): string {
   return snippet ? `HTTP ${answer.status}: ${snippet}` : `HTTP ${answer.status}`;
 }
 
-/** A 2xx body that did not match the provider's documented schema. */
-export function protocolFailure(what: string, detail: string): TransientEvent {
-  return { type: 'http.transient', reason: 'protocol', message: `unexpected ${what}: ${detail}` };
+/**
+ * A 2xx body that did not match the provider's documented schema. `httpStatus`: the answer's status, when the
+ * failure is the answer's body (a chart must know that the provider did answer 2xx: a create may then exist).
+ */
+export function protocolFailure(what: string, detail: string, httpStatus?: number): TransientEvent {
+  const event: TransientEvent = { type: 'http.transient', reason: 'protocol', message: `unexpected ${what}: ${detail}` };
+  if (httpStatus !== undefined) event.httpStatus = httpStatus;
+  return event;
 }
 
 /** A 2xx answer whose body matched its schema. */
@@ -209,9 +214,11 @@ export async function callJson<T, TFailure>(
   const answer = await sendRequest(exchange.request);
   if (answer === null || 'type' in answer) return answer;
   if (answer.status < 200 || answer.status > 299) return exchange.onFailure(answer);
-  if (answer.bodyTooLarge) return protocolFailure(exchange.what, `body larger than ${MAX_BODY_BYTES} bytes (not read to the end)`);
+  if (answer.bodyTooLarge) {
+    return protocolFailure(exchange.what, `body larger than ${MAX_BODY_BYTES} bytes (not read to the end)`, answer.status);
+  }
   const parsed = exchange.schema.safeParse(parseJson(answer.text));
-  if (!parsed.success) return protocolFailure(exchange.what, describeSchemaError(parsed.error, answer.text));
+  if (!parsed.success) return protocolFailure(exchange.what, describeSchemaError(parsed.error, answer.text), answer.status);
   return { body: parsed.data, answer };
 }
 

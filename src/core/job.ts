@@ -324,8 +324,25 @@ const sharedActions = {
     outcome: { status: 'failed' as const, jobId: context.jobId, error: (event as EventObject & { error: JobError }).error },
   })),
 
+  /**
+   * A create the provider answered 2xx with a body we could not read: the job may exist there, and the provider
+   * cannot tell a second create from a new job, so it is not sent again. Decides the outcome `endRejected` then keeps.
+   */
+  rejectUnreadableCreate: assign(({ context, event }: Args) => {
+    const e = event as TransientEvent;
+    const rejection: Rejection = {
+      kind: 'protocol',
+      httpStatus: e.httpStatus,
+      message:
+        `the provider accepted the create (HTTP ${e.httpStatus}) but its answer could not be read, so it was not sent ` +
+        `again (the job may exist at the provider): ${e.message}`,
+    };
+    return { outcome: withJobId({ status: 'rejected' as const, error: rejection }, context.jobId) };
+  }),
+
   endRejected: assign(({ context, event, self }: Args) => {
-    const rejection = rejectionOf(context, event);
+    const decided = context.outcome?.status === 'rejected' ? context.outcome.error : null;
+    const rejection = decided ?? rejectionOf(context, event);
     return {
       wakeAt: null,
       waitReason: null,
@@ -402,6 +419,11 @@ export const jobGuards = {
     return at !== undefined && context.deadlineAt !== null && at >= context.deadlineAt;
   },
   retryBudgetSpent: ({ context }: GuardArgs) => context.retries >= context.options.maxRetries,
+  /** The provider answered 2xx but its body could not be read: the request did reach it and was taken. */
+  answeredUnreadable: ({ event }: GuardArgs) => {
+    const e = event as Partial<TransientEvent> & EventObject;
+    return e.type === 'http.transient' && e.reason === 'protocol' && typeof e.httpStatus === 'number' && e.httpStatus >= 200 && e.httpStatus <= 299;
+  },
   /** The next request must wait for the key's shared rate budget (configured, or learnt from 429s). */
   needsBudget: ({ context }: GuardArgs) => needsBudget(context),
   retryAfterTooLong: ({ context, event }: GuardArgs) =>

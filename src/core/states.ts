@@ -103,14 +103,28 @@ export function budgetState(chartId: string, then = 'requesting'): StateConfig {
   } as const;
 }
 
+export interface SubmitOptions {
+  /**
+   * Whether sending the create again is safe (default true): the provider finds the job the first one made
+   * (an idempotency key, or the same job by nature). When not, a create the provider answered 2xx with a body we
+   * could not read ends the job rejected / protocol instead of being retried, since the job may exist there.
+   * Time-outs and resets after sending are still retried: nothing says the provider got the request.
+   */
+  idempotent?: boolean;
+}
+
 /** Creating the job: one request, retried after 429s and transient failures. */
-export function submitStates(chartId: string, actor: string): StateConfig {
+export function submitStates(chartId: string, actor: string, { idempotent = true }: SubmitOptions = {}): StateConfig {
+  const requesting = requestingState(chartId, actor);
+  const notSentAgain = { guard: 'answeredUnreadable', target: `#${chartId}.rejected`, actions: 'rejectUnreadableCreate' };
   return {
     initial: 'ready',
     states: {
       ready: readyState(),
       waitingForBudget: budgetState(chartId),
-      requesting: requestingState(chartId, actor),
+      requesting: idempotent
+        ? requesting
+        : { ...requesting, on: { ...requesting.on, 'http.transient': [notSentAgain, ...requesting.on['http.transient']] } },
       backingOff: waitState(chartId, 'requesting', true),
       retrying: waitState(chartId, 'requesting', true),
     },
@@ -118,7 +132,7 @@ export function submitStates(chartId: string, actor: string): StateConfig {
 }
 
 /** Any other single request a chart makes on its way (e.g. fetching a finished job's output), retried the same way. */
-export const retriedRequestStates = submitStates;
+export const retriedRequestStates = (chartId: string, actor: string): StateConfig => submitStates(chartId, actor);
 
 /**
  * Polling the job's status. `inProgress` are the events that mean "still running, ask again later";

@@ -206,6 +206,9 @@ type Effect =
 
 const refusalKinds: Record<number, string> = { 400: 'invalid', 401: 'unauthorized', 403: 'forbidden', 404: 'notFound' };
 
+/** Wire faults the simulator answers with 200 and a body no client can read (a protocol failure). */
+const UNREADABLE_2XX: readonly string[] = ['notJson', 'truncated', 'empty', 'hugeBody'];
+
 /** Provider answers that are not 2xx: a spoilt body is only ever a 2xx one, so these pass unchanged. */
 const notTwoHundred: readonly ProviderSays[] = ['asksPayment', 'refused'];
 
@@ -218,7 +221,7 @@ export function effectOf(chart: ChartUnderFaults, rule: FaultRule, request: Requ
     return chart.spoilEffect(f.spoil, request) === 'answer' ? { kind: 'answer' } : { kind: 'transient', rejection: 'protocol' };
   }
   if ('wire' in f) {
-    const protocol = ['notJson', 'truncated', 'empty', 'hugeBody'].includes(f.wire);
+    const protocol = UNREADABLE_2XX.includes(f.wire);
     return { kind: 'transient', rejection: protocol ? 'protocol' : 'unavailable' };
   }
   if (f.http === 429) return { kind: 'rateLimited', retryAfterMs: retryAfterMsOf(f.retryAfter, now) };
@@ -337,6 +340,8 @@ export function expectedEnd(chart: ChartUnderFaults, run: FaultRun, options: Pol
     }
     switch (effect.kind) {
       case 'transient': {
+        // A 2xx create answer the client cannot read is not sent again where a second create makes a second job.
+        if (phase === 'create' && effect.rejection === 'protocol' && !chart.idempotentCreate) return end('rejected', requests, 'protocol');
         if (retries >= options.maxRetries) return end('rejected', requests, effect.rejection);
         const delay = nextDelay(options, { kind: 'retry', attempt: retries, random: 0 });
         retries += 1;
@@ -436,9 +441,10 @@ async function runOnce(chart: ChartUnderFaults, run: FaultRun, tally: FaultTally
   const resolved = actor.getSnapshot().context.options as PollOptions;
   let expected = expectedEnd(chart, run, resolved, clock.now());
   if (!chart.idempotentCreate) {
+    // A spoilt or unreadable 2xx create answer ends the job (it is not sent again), so the provider may keep its job.
     const lostBeforeProvider = (rule: FaultRule): FaultRule => {
       const f = rule.fault;
-      if ('spoil' in f) return chart.spoilEffect(f.spoil, 'create') === 'answer' ? rule : { fault: { wire: 'notJson' } };
+      if ('spoil' in f || ('wire' in f && UNREADABLE_2XX.includes(f.wire))) return rule;
       return rule.when === 'after' ? { ...rule, when: 'before' } : rule;
     };
     const schedule = run.schedule.map((rule, i) => (i < expected.creates ? lostBeforeProvider(rule) : rule));

@@ -60,7 +60,7 @@ export async function createDepictaJob(call: ProviderCall, request: DepictaReque
   if (created.success) return { type: 'submit.accepted', jobId: created.data.job_id };
   const fromHeader = depictaJobIdSchema.safeParse(got.answer.headers.get('x-depicta-job-id'));
   if (fromHeader.success) return { type: 'submit.accepted', jobId: fromHeader.data };
-  return protocolFailure('create answer', describeSchemaError(created.error, got.answer.text));
+  return protocolFailure('create answer', describeSchemaError(created.error, got.answer.text), got.answer.status);
 }
 
 /** `GET /v1/jobs/{id}`: safe to repeat. */

@@ -28,18 +28,19 @@ export function rateLimitedAnswers(): AnswerVariant[] {
   ];
 }
 
-/** Transient failures: a 5xx, a connection reset, and bodies that cannot be read. */
+/** Transient failures: a 5xx, a connection reset, and 2xx bodies that cannot be read. */
 export function transientAnswers(): AnswerVariant[] {
-  const transient = (label: string, reason: string, step: Record<string, unknown>): AnswerVariant => ({
+  const transient = (label: string, reason: string, step: Record<string, unknown>, httpStatus?: number): AnswerVariant => ({
     label: `http.transient (${label})`,
-    event: { type: 'http.transient', reason, message: label },
+    event: { type: 'http.transient', reason, message: label, ...(httpStatus === undefined ? {} : { httpStatus }) },
     step,
   });
   return [
     transient('503', 'server', { http: 503 }),
     transient('connection reset', 'network', { fault: 'reset' }),
-    transient('body not JSON', 'protocol', { fault: 'notJson' }),
-    transient('truncated JSON', 'protocol', { fault: 'truncated' }),
+    // The simulator sends these with 200, as the client reports them: a create answered so may have made the job.
+    transient('body not JSON', 'protocol', { fault: 'notJson' }, 200),
+    transient('truncated JSON', 'protocol', { fault: 'truncated' }, 200),
     transient('502 HTML page', 'server', { fault: 'html' }),
   ];
 }

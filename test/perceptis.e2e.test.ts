@@ -162,6 +162,36 @@ describe('Perceptis over HTTP, in simulated time', () => {
     if (outcome.status === 'rejected') expect(outcome.error.message).toMatch(/Retry-After 2700 s/);
   });
 
+  it('a 429 without Retry-After near the deadline waits until the deadline at the latest: no request after it', async () => {
+    const clock = newClock();
+    const sim = await simulator(clock);
+    sim.perceptis.scripts.push({ steps: [{ status: 'processing' }, { http: 429 }, { status: 'processing' }] });
+    const start = clock.now();
+    // Waits longer than the minute after which a key's learnt rate budget is forgotten: the request goes straight out.
+    const actor = job(sim.url, clock, { options: { ...fast, pollIntervalMs: 70_000, timeoutMs: 100_000 } });
+    await untilSettled(actor, clock);
+    expect((await settle(actor)).status).toBe('timedOut');
+    // The 429's back-off (70 s from 70 000) would end at 140 000: brought forward to the deadline, where the job ends.
+    const polls = sim.requests('perceptis').filter((r) => r.method === 'GET');
+    expect(polls.map((r) => [r.at - start, r.answer])).toEqual([[0, 200], [70_000, 429]]);
+    expect(clock.now() - start).toBe(100_000);
+  });
+
+  it('repeated 429s with a short Retry-After back off up to the deadline, not past it', async () => {
+    const clock = newClock();
+    const sim = await simulator(clock);
+    const slowDown = { http: 429, headers: { 'retry-after': '1' } };
+    sim.perceptis.scripts.push({ steps: [slowDown, slowDown, slowDown, slowDown, slowDown] });
+    const start = clock.now();
+    const actor = job(sim.url, clock, { options: { ...fast, timeoutMs: 20_000 } });
+    await untilSettled(actor, clock);
+    expect((await settle(actor)).status).toBe('timedOut');
+    // Back-off 2, 4, 8 s; the next (15 s from 14 000) would end at 29 000: the job ends at the deadline instead.
+    expect(clock.now() - start).toBe(20_000);
+    const polls = sim.requests('perceptis').filter((r) => r.method === 'GET');
+    expect(polls.map((r) => r.at - start)).toEqual([0, 2_000, 6_000, 14_000]);
+  });
+
   it('retries 5xx, HTML error pages and dropped connections, then succeeds', async () => {
     const clock = newClock();
     const sim = await simulator(clock);

@@ -273,7 +273,10 @@ const sharedActions = {
     return { polls: context.polls + 1, waitReason: 'poll' as const, wakeAt: capAtDeadline(context, at, delay) };
   }),
 
-  /** 429: wait at least what Retry-After says, backing off further on repeated 429s. */
+  /**
+   * 429: wait at least what Retry-After says, backing off further on repeated 429s, but never past the overall
+   * deadline. The cap never cuts a Retry-After short: `retryAfterBeyondDeadline` ended the job when it reached past it.
+   */
   scheduleRateLimitWait: assign(({ context, event, self }: Args) => {
     const e = event as RateLimitedEvent;
     const at = now(self);
@@ -281,7 +284,7 @@ const sharedActions = {
     return {
       rateLimits: context.rateLimits + 1,
       waitReason: 'rateLimited' as const,
-      wakeAt: at + delay,
+      wakeAt: capAtDeadline(context, at, delay),
       lastAnswer: answerOf(event, at),
     };
   }),

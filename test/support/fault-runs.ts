@@ -355,7 +355,7 @@ export function expectedEnd(chart: ChartUnderFaults, run: FaultRun, options: Pol
         if (t + asked > deadline) return end('timedOut', requests);
         const delay = nextDelay(options, { kind: 'rateLimited', attempt: rateLimits, retryAfterMs: effect.retryAfterMs, random: 0 });
         rateLimits += 1;
-        const stop = wait(t + delay, requests);
+        const stop = wait(capped(delay), requests);
         if (stop) return stop;
         break;
       }

@@ -419,6 +419,20 @@ describe('Perceptis persistence', () => {
     expect(sim.perceptis.jobCount).toBe(1);
   });
 
+  it('once the create is accepted, the request (reference images and all) is no longer carried in snapshots', async () => {
+    const clock = newClock();
+    const sim = await simulator(clock);
+    sim.perceptis.scripts.push({ steps: [{ status: 'processing' }, { status: 'completed' }] });
+    const image = 'iVBORw0KGgo'.padEnd(50_000, 'A');
+    const actor = job(sim.url, clock, { request: { ...request, reference_images: [{ data: image, mime_type: 'image/png' }] } });
+    expect(JSON.stringify(actor.getPersistedSnapshot())).toContain(image);
+    const waiting = await nextPause(actor);
+    expect(waiting.context.request).toBeNull();
+    expect(JSON.stringify(actor.getPersistedSnapshot())).not.toContain(image);
+    await untilSettled(actor, clock);
+    expect((await settle(actor)).status).toBe('succeeded');
+  });
+
   it('a snapshot of another schema version restores into rejected, saying why', async () => {
     const clock = newClock();
     const sim = await simulator(clock);

@@ -264,7 +264,11 @@ const sharedActions = {
     };
   }),
 
-  recordJobId: assign(({ event }: Args) => ({ jobId: (event as EventObject & { jobId: unknown }).jobId })),
+  /**
+   * The create was accepted: keep the job id, and drop the request, which is never sent again and can be large
+   * (base64 reference images would otherwise ride in every snapshot and inspection frame).
+   */
+  recordJobId: assign(({ event }: Args) => ({ jobId: (event as EventObject & { jobId: unknown }).jobId, request: null })),
 
   /** The job is still running: wait one (growing) poll interval, but never past the overall deadline. */
   scheduleNextPoll: assign(({ context, self }: Args) => {

@@ -1,4 +1,5 @@
 import type { AnyActorRef, EventObject } from 'xstate';
+import { parentOf, startInputOf } from './start-input.js';
 
 /**
  * A job's `input.signal` (see JobInput): aborting it cancels the job, as `CANCEL` does.
@@ -9,8 +10,7 @@ import type { AnyActorRef, EventObject } from 'xstate';
  * listens to the signal of the input it was restored with. Returns what to call when the actor stops.
  */
 export function cancelOnAbort(self: AnyActorRef, sendBack: (event: EventObject) => void): (() => void) | undefined {
-  const parent = (self as unknown as { _parent?: { options?: { input?: { signal?: AbortSignal } } } })._parent;
-  const signal = parent?.options?.input?.signal;
+  const signal = startInputOf(parentOf(self)).signal;
   if (!signal) return undefined;
   let listening = true;
   const onAbort = () => {

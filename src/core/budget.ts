@@ -16,6 +16,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { fromCallback, type AnyActorRef, type EventObject } from 'xstate';
 import { cancelOnAbort } from './abort.js';
+import { parentOf, startInputOf } from './start-input.js';
+import { trimBaseUrl } from './url.js';
 import { clockNow, clockOf } from './clock.js';
 
 /** A provider's limit per key. */
@@ -207,9 +209,6 @@ interface Origin {
 const secret = randomBytes(32);
 const origins = new Map<string, Map<string, Origin>>();
 
-function normalizeBaseUrl(baseUrl: string): string {
-  return baseUrl.replace(/\/+$/, '');
-}
 
 function originOf(provider: string, baseUrl: string): Origin {
   let byUrl = origins.get(provider);
@@ -231,7 +230,7 @@ function budgetOf(origin: Origin, id: string, create: boolean): RateBudget | und
 
 /** Sets the rate limit of one key for every job of the app (until changed; `null` removes it). */
 export function setRateLimit(target: BudgetTarget & { apiKey?: string }, limit: RateLimit | null): void {
-  const baseUrl = normalizeBaseUrl(target.baseUrl);
+  const baseUrl = trimBaseUrl(target.baseUrl);
   const origin = originOf(target.provider, baseUrl);
   const id = budgetId(target.provider, baseUrl, target.apiKey ?? '');
   if (limit === null) origin.budgets.delete(id);
@@ -240,7 +239,7 @@ export function setRateLimit(target: BudgetTarget & { apiKey?: string }, limit: 
 
 /** What the budget of one key did so far; `undefined` when the key has none. */
 export function rateBudgetStats(target: BudgetTarget & { apiKey?: string }): BudgetStats | undefined {
-  const baseUrl = normalizeBaseUrl(target.baseUrl);
+  const baseUrl = trimBaseUrl(target.baseUrl);
   const budget = origins.get(target.provider)?.get(baseUrl)?.budgets.get(budgetId(target.provider, baseUrl, target.apiKey ?? ''));
   return budget?.snapshot();
 }
@@ -271,9 +270,8 @@ const jobIds = new WeakMap<object, string>();
 function jobBudgetId(job: AnyActorRef, context: BudgetTarget): string {
   let id = jobIds.get(job);
   if (id === undefined) {
-    const input = (job as unknown as { options?: { input?: { apiKey?: unknown } } }).options?.input;
-    const apiKey = typeof input?.apiKey === 'string' ? input.apiKey : '';
-    jobIds.set(job, (id = budgetId(context.provider, context.baseUrl, apiKey)));
+    const apiKey = startInputOf(job).apiKey;
+    jobIds.set(job, (id = budgetId(context.provider, context.baseUrl, typeof apiKey === 'string' ? apiKey : '')));
   }
   return id;
 }
@@ -299,9 +297,6 @@ export type BudgetEvent =
   | { type: 'budget.paced'; until: number; at: number }
   | { type: 'budget.granted'; at: number };
 
-function parentOf(self: AnyActorRef): AnyActorRef {
-  return (self as unknown as { _parent: AnyActorRef })._parent;
-}
 
 /**
  * Invoked by `waitingForBudget`: takes a concurrent slot (queued until one is free), then reserves the next moment
@@ -310,7 +305,8 @@ function parentOf(self: AnyActorRef): AnyActorRef {
  * `input.signal` cancels the job (see abort.ts); without a budget the actor grants at once and is gone before it could.
  */
 export const budgetActor = fromCallback<EventObject, { context: BudgetedContext }>(({ input, self, system, sendBack }) => {
-  const job = parentOf(self);
+  // Budget actors are always invoked by a job.
+  const job = parentOf(self)!;
   const { context } = input;
   const budget = jobBudget(job, context, clockNow(system));
   if (!budget) {

@@ -1,6 +1,7 @@
 import { assign, fromCallback, type AnyActorRef, type EventObject } from 'xstate';
 import type { z } from 'zod';
 import { cancelOnAbort } from './abort.js';
+import { parentOf, startInputOf as readStartInput } from './start-input.js';
 import { clockNow } from './clock.js';
 import { needsBudget, requestAnswered, requestStarted, type BudgetedContext } from './budget.js';
 import { nextDelay } from './delay.js';
@@ -12,6 +13,7 @@ import type {
   TransientEvent,
 } from './events.js';
 import { resolveJobOptions, type PollOptions } from './options.js';
+import { trimBaseUrl } from './url.js';
 import type { JobError, JobOutcome, Rejection } from './outcome.js';
 
 /** Version of the context layout; a persisted snapshot of another version is refused on restore. */
@@ -97,7 +99,7 @@ export function initialJobContext<TRequest, TJobId, TResult>(
   return {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     provider: spec.provider,
-    baseUrl: typeof input?.baseUrl === 'string' ? input.baseUrl.replace(/\/+$/, '') : '',
+    baseUrl: typeof input?.baseUrl === 'string' ? trimBaseUrl(input.baseUrl) : '',
     jobId: input?.jobId ?? null,
     request: input?.request ?? null,
     progress: null,
@@ -166,13 +168,9 @@ function isHttpUrl(text: string): boolean {
   }
 }
 
-/**
- * What the job actor was started with, read from the running actor rather than from context:
- * the key and the abort signal are never copied into context, so they never reach snapshots or inspectors.
- */
+/** What the job actor was started with (the key, the signal): read from the running actor, never from context. */
 export function startInputOf(actor: AnyActorRef | undefined): Partial<JobInput<unknown, unknown>> {
-  const input = (actor as unknown as { options?: { input?: unknown } } | undefined)?.options?.input;
-  return input && typeof input === 'object' ? (input as Partial<JobInput<unknown, unknown>>) : {};
+  return readStartInput(actor) as Partial<JobInput<unknown, unknown>>;
 }
 
 /** What a request actor gets: the job's public context plus the key, read at the moment of the request. */
@@ -191,7 +189,7 @@ export interface RequestArgs<TContext> {
 export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) => Promise<EventObject | null>) {
   return fromCallback<EventObject, { context: TContext }>(({ input, sendBack, self, system }) => {
     const controller = new AbortController();
-    const parent = (self as unknown as { _parent?: AnyActorRef })._parent;
+    const parent = parentOf(self);
     const apiKey = startInputOf(parent).apiKey ?? '';
     const sentAt = clockNow(system);
     const budgeted = input.context as unknown as BudgetedContext;

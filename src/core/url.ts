@@ -4,5 +4,10 @@
  */
 export function resolveProviderUrl(baseUrl: string, pathOrUrl: string): string {
   if (/^https?:\/\//i.test(pathOrUrl)) return pathOrUrl;
-  return `${baseUrl.replace(/\/+$/, '')}/${pathOrUrl.replace(/^\/+/, '')}`;
+  return `${trimBaseUrl(baseUrl)}/${pathOrUrl.replace(/^\/+/, '')}`;
+}
+
+/** A base URL without trailing slashes: one spelling per provider host, for joining paths and keying budgets. */
+export function trimBaseUrl(baseUrl: string): string {
+  return baseUrl.replace(/\/+$/, '');
 }

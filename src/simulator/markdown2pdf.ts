@@ -62,6 +62,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BECH32 = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
 export const MARKDOWN2PDF_PAYMENT_REQUEST_PATH = '/l402/payment-request';
 
+/** What the simulator offers in every 402 (each offer gets its own `id`). */
+export const markdown2pdfOffer: Omit<SimOffer, 'id'> = {
+  title: 'Markdown to PDF',
+  description: 'Convert one markdown document to a print-ready PDF',
+  type: 'one-time',
+  amount: 1,
+  currency: 'USD',
+  payment_methods: ['lightning'],
+};
+
 const detail = (status: number, text: string, jobId?: string) => json(status, { detail: text }, jobId === undefined ? {} : { jobId });
 /** FastAPI's validation answer: `{ detail: [{ loc, msg, type }] }`. */
 const validation = (items: { loc: (string | number)[]; msg: string; type: string }[], jobId?: string) =>
@@ -172,17 +182,7 @@ export class Markdown2pdfSim {
 
   private paymentRequired(request: SimRequest, documentKey: string): SimAnswer {
     const token = randomBytes(24).toString('base64url');
-    const offers: SimOffer[] = [
-      {
-        id: `offer_${randomBytes(4).toString('hex')}`,
-        title: 'Markdown to PDF',
-        description: 'Convert one markdown document to a print-ready PDF',
-        type: 'one-time',
-        amount: 1,
-        currency: 'USD',
-        payment_methods: ['lightning'],
-      },
-    ];
+    const offers: SimOffer[] = [{ id: `offer_${randomBytes(4).toString('hex')}`, ...markdown2pdfOffer }];
     this.payments.set(token, { documentKey, offers, settled: false, invoices: [] });
     return json(402, {
       offers,

@@ -4,6 +4,7 @@
  * simulator's fault plan, the simulator itself creating documents for free.
  */
 import { markdown2pdfJob } from '../../../machines/markdown2pdf.js';
+import { MARKDOWN2PDF_PAYMENT_REQUEST_PATH, markdown2pdfOffer } from '../../simulator/markdown2pdf.js';
 import type { ChartAdapter } from '../types.js';
 import { failureAnswers, faultOf } from './shared.js';
 
@@ -13,17 +14,13 @@ const request = {
 };
 const MODEL_JOB_ID = '00000000-0000-4000-8000-000000000001';
 const failures = failureAnswers((code, message) => ({ detail: message, code }));
-const offer = {
-  id: 'offer_model',
-  title: 'Markdown to PDF',
-  description: 'Convert one markdown document to a print-ready PDF',
-  type: 'one-time',
-  amount: 1,
-  currency: 'USD',
-  payment_methods: ['lightning'],
-};
 /** The simulator's own 402 body (src/simulator/markdown2pdf.ts `paymentRequired`). */
-const paymentBody = { offers: [offer], payment_context_token: 'model-token', payment_request_url: '/l402/payment-request', version: '0.2.2' };
+const paymentBody = {
+  offers: [{ id: 'offer_model', ...markdown2pdfOffer }],
+  payment_context_token: 'model-token',
+  payment_request_url: MARKDOWN2PDF_PAYMENT_REQUEST_PATH,
+  version: '0.2.2',
+};
 const paths: Record<string, RegExp> = { create: /^\/v1\/markdown$/, status: /\/status$/, output: /\/output$/ };
 
 export const markdown2pdfAdapter: ChartAdapter = {
@@ -39,7 +36,7 @@ export const markdown2pdfAdapter: ChartAdapter = {
       { label: 'submit.accepted', event: { type: 'submit.accepted', jobId: MODEL_JOB_ID, statusUrl: `http://127.0.0.1:9/job/${MODEL_JOB_ID}/status` } },
       {
         label: 'submit.paymentRequired (402 with offers)',
-        event: { type: 'submit.paymentRequired', httpStatus: 402, message: 'payment required', payment: { offers: [offer] } },
+        event: { type: 'submit.paymentRequired', httpStatus: 402, message: 'payment required', payment: { offers: paymentBody.offers } },
         step: { http: 402, body: paymentBody },
       },
       ...failures,

@@ -183,8 +183,9 @@ export interface RequestArgs<TContext> {
 
 /**
  * An invoked actor that performs one HTTP exchange and sends the chart one named event.
- * Leaving the state aborts the request in flight; so does aborting the job's `input.signal` (it cancels the job). A bug in `perform` becomes a transient failure, never an
- * unhandled rejection. Restoring a snapshot starts it again, so it must be safe to repeat.
+ * Leaving the state aborts the request in flight; so does aborting the job's `input.signal` (it cancels the job).
+ * A bug in `perform` becomes a transient failure, never an unhandled rejection. Restoring a snapshot starts it
+ * again, so it must be safe to repeat.
  */
 export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) => Promise<EventObject | null>) {
   return fromCallback<EventObject, { context: TContext }>(({ input, sendBack, self, system }) => {
@@ -316,18 +317,12 @@ const sharedActions = {
   /** The job is done: keep the result the provider's answer carried (`event.result`). */
   recordResult: assign(({ event }: Args) => ({ result: (event as EventObject & { result: unknown }).result })),
 
-  endSucceeded: assign(({ context }: Args) => ({
-    wakeAt: null,
-    waitReason: null,
-    outcome: { status: 'succeeded' as const, jobId: context.jobId, result: context.result },
-  })),
+  endSucceeded: assign(({ context }: Args) => ended({ status: 'succeeded', jobId: context.jobId, result: context.result })),
 
   /** The provider said the job failed (`event.error`: its code and words). */
-  endFailed: assign(({ context, event }: Args) => ({
-    wakeAt: null,
-    waitReason: null,
-    outcome: { status: 'failed' as const, jobId: context.jobId, error: (event as EventObject & { error: JobError }).error },
-  })),
+  endFailed: assign(({ context, event }: Args) =>
+    ended({ status: 'failed', jobId: context.jobId, error: (event as EventObject & { error: JobError }).error }),
+  ),
 
   /**
    * A create the provider answered 2xx with a body we could not read: the job may exist there, and the provider
@@ -349,25 +344,20 @@ const sharedActions = {
     const decided = context.outcome?.status === 'rejected' ? context.outcome.error : null;
     const rejection = decided ?? rejectionOf(context, event);
     return {
-      wakeAt: null,
-      waitReason: null,
+      ...ended(withJobId({ status: 'rejected' as const, error: rejection }, context.jobId)),
       lastAnswer: context.inputProblem ? context.lastAnswer : answerOf(event, now(self)),
-      outcome: withJobId({ status: 'rejected' as const, error: rejection }, context.jobId),
     };
   }),
 
-  endTimedOut: assign(({ context }: Args) => ({
-    wakeAt: null,
-    waitReason: null,
-    outcome: withJobId({ status: 'timedOut' as const }, context.jobId),
-  })),
+  endTimedOut: assign(({ context }: Args) => ended(withJobId({ status: 'timedOut' as const }, context.jobId))),
 
-  endCancelled: assign(({ context }: Args) => ({
-    wakeAt: null,
-    waitReason: null,
-    outcome: withJobId({ status: 'cancelled' as const }, context.jobId),
-  })),
+  endCancelled: assign(({ context }: Args) => ended(withJobId({ status: 'cancelled' as const }, context.jobId))),
 };
+
+/** What every end writes: the outcome (the chart's `output`), and no wait left pending. */
+function ended(outcome: JobOutcome<unknown, unknown>) {
+  return { wakeAt: null, waitReason: null, outcome };
+}
 
 function withJobId<T extends object>(outcome: T, jobId: unknown): T & { jobId?: never } {
   return (jobId === null || jobId === undefined ? outcome : { ...outcome, jobId }) as T & { jobId?: never };

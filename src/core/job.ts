@@ -248,20 +248,24 @@ function answerOf(event: EventObject, at: number): LastAnswer {
   return answer;
 }
 
+/** What a good answer changes: the failure streaks are over; progress is taken when the event carries it. */
+function goodAnswer(context: AnyJobContext, event: EventObject, at: number) {
+  const progress = (event as { progress?: unknown }).progress;
+  return {
+    retries: 0,
+    rateLimits: 0,
+    lastError: null,
+    lastAnswer: answerOf(event, at),
+    progress: typeof progress === 'number' || progress === null ? progress : context.progress,
+  };
+}
+
 const sharedActions = {
-  countRequest: assign(({ context }: Args) => ({ requests: context.requests + 1 })),
+  /** A request goes out: count it; no wait is pending while it is in flight. */
+  countRequest: assign(({ context }: Args) => ({ requests: context.requests + 1, wakeAt: null, waitReason: null })),
 
   /** A good answer: the failure streaks are over; progress is taken when the event carries it. */
-  recordAnswer: assign(({ context, event, self }: Args) => {
-    const progress = (event as { progress?: unknown }).progress;
-    return {
-      retries: 0,
-      rateLimits: 0,
-      lastError: null,
-      lastAnswer: answerOf(event, now(self)),
-      progress: typeof progress === 'number' || progress === null ? progress : context.progress,
-    };
-  }),
+  recordAnswer: assign(({ context, event, self }: Args) => goodAnswer(context, event, now(self))),
 
   /**
    * The create was accepted: keep the job id, and drop the request, which is never sent again and can be large
@@ -269,11 +273,19 @@ const sharedActions = {
    */
   recordJobId: assign(({ event }: Args) => ({ jobId: (event as EventObject & { jobId: unknown }).jobId, request: null })),
 
-  /** The job is still running: wait one (growing) poll interval, but never past the overall deadline. */
-  scheduleNextPoll: assign(({ context, self }: Args) => {
+  /**
+   * The job is still running: record the answer (as {@link recordAnswer}) and wait one (growing) poll interval, but
+   * never past the overall deadline. One action, not two: every `assign` copies the context and the snapshot.
+   */
+  scheduleNextPoll: assign(({ context, event, self }: Args) => {
     const at = now(self);
     const delay = nextDelay(context.options, { kind: 'poll', attempt: context.polls });
-    return { polls: context.polls + 1, waitReason: 'poll' as const, wakeAt: capAtDeadline(context, at, delay) };
+    return {
+      ...goodAnswer(context, event, at),
+      polls: context.polls + 1,
+      waitReason: 'poll' as const,
+      wakeAt: capAtDeadline(context, at, delay),
+    };
   }),
 
   /**

@@ -60,7 +60,8 @@ export function waitState(chartId: string, then = 'requesting', viaBudget = fals
     tags: 'waiting',
     always: { guard: 'pastDeadline', target: `#${chartId}.timedOut` },
     invoke: { src: 'timer', input: ({ context }: { context: { wakeAt: number | null } }) => ({ at: context.wakeAt ?? 0 }) },
-    on: { 'timer.due': viaBudget ? toRequest(then, 'clearWait') : { target: then, actions: 'clearWait' } },
+    // Entering `requesting` clears the wait (`countRequest`); the budget state sets one of its own.
+    on: { 'timer.due': viaBudget ? toRequest(then, 'clearWait') : then },
   } as const;
 }
 
@@ -68,11 +69,8 @@ export function waitState(chartId: string, then = 'requesting', viaBudget = fals
  * The way to the next request: through `waitingForBudget` when the key has a shared rate budget (configured or
  * learnt from 429s), straight to `then` otherwise — without a budget a job never enters the budget state.
  */
-function toRequest(then: string, actions?: string) {
-  return [
-    { guard: 'needsBudget', target: 'waitingForBudget', ...(actions ? { actions } : {}) },
-    { target: then, ...(actions ? { actions } : {}) },
-  ];
+function toRequest(then: string, budgetActions?: string) {
+  return [{ guard: 'needsBudget', target: 'waitingForBudget', ...(budgetActions ? { actions: budgetActions } : {}) }, { target: then }];
 }
 
 /** Where a request region starts: no state of its own, it only picks the way to the first request. */
@@ -93,7 +91,7 @@ export function budgetState(chartId: string, then = 'requesting'): StateConfig {
       'budget.paced': { target: '.paced', actions: 'scheduleBudgetWait' },
       'budget.granted': [
         { guard: 'pastDeadline', target: `#${chartId}.timedOut` },
-        { target: then, actions: 'clearWait' },
+        { target: then },
       ],
     },
     states: {
@@ -140,7 +138,7 @@ export const retriedRequestStates = (chartId: string, actor: string): StateConfi
  */
 export function pollerStates(chartId: string, actor: string, inProgress: readonly string[]): StateConfig {
   const requesting = requestingState(chartId, actor);
-  const again = { target: 'waiting', actions: ['recordAnswer', 'scheduleNextPoll'] } as const;
+  const again = { target: 'waiting', actions: 'scheduleNextPoll' } as const;
   return {
     initial: 'ready',
     states: {

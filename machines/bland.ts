@@ -14,7 +14,7 @@
  * Bland, and a job lost to a dropped connection would cost more than the rare second one.
  */
 import { setup } from 'xstate';
-import { clockNow, durableTimer } from '../src/core/clock.js';
+import { clockNow, jobClock } from '../src/core/clock.js';
 import type { CancelEvent } from '../src/core/events.js';
 import {
   initialJobContext,
@@ -50,7 +50,7 @@ export const blandJob = withSnapshotVersion(
       tags: {} as 'waiting' | 'requesting',
     },
     actors: {
-      timer: durableTimer,
+      clock: jobClock,
       create: blandRequest((args) => createBlandJob(providerCallOf(args), args.context.request!)),
       status: blandRequest((args) => getBlandStatus(providerCallOf(args), args.context.jobId!)),
     },
@@ -72,6 +72,8 @@ export const blandJob = withSnapshotVersion(
         },
         clockNow(self.system),
       ),
+    // The job's one timer (the end of the current wait, `wakeAt`), which also hears `input.signal`.
+    invoke: { id: 'clock', src: 'clock' },
     on: { CANCEL: '.cancelled' },
     initial: 'starting',
     states: {

@@ -28,7 +28,7 @@
  * requests never reached Cata, and a job lost to a dropped connection would cost more than the rare second one.
  */
 import { assign, setup } from 'xstate';
-import { clockNow, durableTimer, type TimerDueEvent } from '../src/core/clock.js';
+import { clockNow, jobClock, type TimerDueEvent } from '../src/core/clock.js';
 import type { CancelEvent } from '../src/core/events.js';
 import {
   initialJobContext,
@@ -119,7 +119,7 @@ export const cataJob = withSnapshotVersion(
       tags: {} as 'waiting' | 'requesting' | 'needs-input',
     },
     actors: {
-      timer: durableTimer,
+      clock: jobClock,
       create: cataRequest((args) => createCataJob(providerCallOf(args), args.context.request!)),
       status: cataRequest((args) => getCataStatus(providerCallOf(args), args.context.jobId!)),
       respond: cataRequest((args) => respondToCata(providerCallOf(args), args.context.jobId!, args.context.answer ?? '')),
@@ -186,6 +186,8 @@ export const cataJob = withSnapshotVersion(
         answerProblem: null,
       };
     },
+    // The job's one timer (the end of the current wait, `wakeAt`), which also hears `input.signal`.
+    invoke: { id: 'clock', src: 'clock' },
     on: { CANCEL: '.cancelled' },
     initial: 'starting',
     states: {
@@ -239,7 +241,6 @@ export const cataJob = withSnapshotVersion(
         states: {
           awaitingAnswer: {
             tags: 'needs-input',
-            invoke: { src: 'timer', input: ({ context }) => ({ at: context.personDeadlineAt }) },
             on: {
               ANSWER: [
                 { guard: 'answerIsText', target: 'sendingAnswer', actions: ['takeAnswer', 'pausePersonWait'] },

@@ -16,7 +16,7 @@
  * dropped connection would cost more than the rare second one.
  */
 import { setup } from 'xstate';
-import { clockNow, durableTimer } from '../src/core/clock.js';
+import { clockNow, jobClock } from '../src/core/clock.js';
 import type { CancelEvent } from '../src/core/events.js';
 import {
   initialJobContext,
@@ -52,7 +52,7 @@ export const depictaJob = withSnapshotVersion(
       tags: {} as 'waiting' | 'requesting',
     },
     actors: {
-      timer: durableTimer,
+      clock: jobClock,
       create: depictaRequest((args) => createDepictaJob(providerCallOf(args), args.context.request!)),
       status: depictaRequest((args) => getDepictaStatus(providerCallOf(args), args.context.jobId!)),
     },
@@ -73,6 +73,8 @@ export const depictaJob = withSnapshotVersion(
         },
         clockNow(self.system),
       ),
+    // The job's one timer (the end of the current wait, `wakeAt`), which also hears `input.signal`.
+    invoke: { id: 'clock', src: 'clock' },
     on: { CANCEL: '.cancelled' },
     initial: 'starting',
     states: {

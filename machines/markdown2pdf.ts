@@ -19,7 +19,7 @@
  * longer, counted from the first 402 across every PAID that was answered 402 again. CANCEL ends it `cancelled`.
  */
 import { assign, setup } from 'xstate';
-import { clockNow, durableTimer } from '../src/core/clock.js';
+import { clockNow, jobClock } from '../src/core/clock.js';
 import type { CancelEvent } from '../src/core/events.js';
 import {
   initialJobContext,
@@ -87,7 +87,7 @@ export const markdown2pdfJob = withSnapshotVersion(
       tags: {} as 'waiting' | 'requesting' | 'needs-input',
     },
     actors: {
-      timer: durableTimer,
+      clock: jobClock,
       create: markdown2pdfRequest((args) => createMarkdown2pdfJob(providerCallOf(args), args.context.request!)),
       status: markdown2pdfRequest(({ context, ...args }) =>
         getMarkdown2pdfStatus(
@@ -106,8 +106,6 @@ export const markdown2pdfJob = withSnapshotVersion(
       ...jobActions,
       ...personWaitActions,
       recordPayment: assign(({ event }) => (event.type === 'submit.paymentRequired' ? { payment: event.payment } : {})),
-      /** The wait ends when the person's time is up, if it ever is. */
-      awaitPayment: assign(({ context }) => ({ wakeAt: context.personDeadlineAt, waitReason: null })),
       recordCreated: assign(({ event }) => (event.type === 'submit.accepted' ? { statusUrl: event.statusUrl, payment: null } : {})),
       recordOutputUrl: assign(({ event }) => (event.type === 'status.done' ? { outputUrl: event.outputUrl } : {})),
     },
@@ -137,6 +135,8 @@ export const markdown2pdfJob = withSnapshotVersion(
         payment: null,
       };
     },
+    // The job's one timer (the end of the current wait, `wakeAt`), which also hears `input.signal`.
+    invoke: { id: 'clock', src: 'clock' },
     on: { CANCEL: '.cancelled' },
     initial: 'starting',
     states: {
@@ -151,7 +151,6 @@ export const markdown2pdfJob = withSnapshotVersion(
               'recordAnswer',
               'recordPayment',
               { type: 'startPersonWait', params: ({ context }: { context: Markdown2pdfContext }) => ({ timeoutMs: context.options.paymentTimeoutMs }) },
-              'awaitPayment',
             ],
           },
         },
@@ -159,7 +158,6 @@ export const markdown2pdfJob = withSnapshotVersion(
       /** 402: a person pays one of `context.payment.offers`, then sends PAID. Nothing is sent meanwhile. */
       paymentRequired: {
         tags: 'needs-input',
-        invoke: { src: 'timer', input: ({ context }) => ({ at: context.personDeadlineAt }) },
         on: {
           PAID: { target: 'submitting', actions: ['pausePersonWait', 'clearWait'] },
           'timer.due': 'timedOut',

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setup } from 'xstate';
-import { clockNow, durableTimer } from '../src/core/clock.js';
+import { clockNow, jobClock } from '../src/core/clock.js';
 import type { CancelEvent } from '../src/core/events.js';
 import {
   initialJobContext,
@@ -58,7 +58,7 @@ export const perceptisJob = withSnapshotVersion(
       tags: {} as 'waiting' | 'requesting',
     },
     actors: {
-      timer: durableTimer,
+      clock: jobClock,
       create: perceptisRequest((args) => createPerceptisJob(providerCallOf(args), args.context.request!, args.context.idempotencyKey)),
       status: perceptisRequest((args) => getPerceptisStatus(providerCallOf(args), args.context.jobId!)),
     },
@@ -81,6 +81,8 @@ export const perceptisJob = withSnapshotVersion(
       ),
       idempotencyKey: randomUUID(),
     }),
+    // The job's one timer (the end of the current wait, `wakeAt`), which also hears `input.signal`.
+    invoke: { id: 'clock', src: 'clock' },
     on: { CANCEL: '.cancelled' },
     initial: 'starting',
     states: {

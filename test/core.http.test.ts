@@ -11,8 +11,8 @@ const words = (body: unknown) => {
   return typeof error === 'object' && error ? { code: error.code, message: error.message } : {};
 };
 
-async function get(url: string, timeoutMs = 5_000, signal = new AbortController().signal) {
-  return sendRequest({ url, method: 'GET', timeoutMs, signal, headers: { authorization: `Bearer ${PERCEPTIS_TEST_KEY}` } });
+async function get(url: string, timeoutMs = 5_000, controller = new AbortController()) {
+  return sendRequest({ url, method: 'GET', timeoutMs, controller, headers: { authorization: `Bearer ${PERCEPTIS_TEST_KEY}` } });
 }
 
 async function closedPort(): Promise<number> {
@@ -32,7 +32,7 @@ describe('sendRequest over real HTTP: every answer is a value, never a throw', (
       json: { prompt: 'A slide', output_type: 'single_slide' },
       headers: { authorization: `Bearer ${PERCEPTIS_TEST_KEY}` },
       timeoutMs: 5_000,
-      signal: new AbortController().signal,
+      controller: new AbortController(),
     });
     expect(answer).toMatchObject({ status: 200 });
     const { text, bodyTooLarge } = answer as HttpAnswer;
@@ -70,7 +70,7 @@ describe('sendRequest over real HTTP: every answer is a value, never a throw', (
     const sim = await simulator();
     sim.faults.add({ fault: { wire: 'hang' } });
     const controller = new AbortController();
-    const pending = get(`${sim.url}${statusPath}`, 60_000, controller.signal);
+    const pending = get(`${sim.url}${statusPath}`, 60_000, controller);
     setTimeout(() => controller.abort(), 20);
     const started = Date.now();
     expect(await pending).toBeNull();
@@ -158,7 +158,7 @@ describe('classifyFailure: a non-2xx answer is the chart’s named event, in the
 describe('callJson: one JSON exchange, checked against its schema', () => {
   const schema = z.object({ status: z.string() });
   const exchange = (url: string) => ({
-    request: { url, method: 'GET' as const, timeoutMs: 5_000, signal: new AbortController().signal, headers: { authorization: `Bearer ${PERCEPTIS_TEST_KEY}` } },
+    request: { url, method: 'GET' as const, timeoutMs: 5_000, controller: new AbortController(), headers: { authorization: `Bearer ${PERCEPTIS_TEST_KEY}` } },
     schema,
     what: 'status answer',
     onFailure: (answer: HttpAnswer) => ({ type: 'refused', status: answer.status }),

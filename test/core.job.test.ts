@@ -161,7 +161,7 @@ describe('requestActor: one exchange, one event, nothing after the state is left
     let signal!: AbortSignal;
     const actor = createActor(
       oneRequest((args) => {
-        signal = args.signal;
+        signal = args.controller.signal;
         return new Promise((_, reject) => (fail = reject));
       }),
     ).start();
@@ -176,7 +176,7 @@ describe('requestActor: one exchange, one event, nothing after the state is left
     let signal!: AbortSignal;
     const actor = createActor(
       oneRequest(async (args) => {
-        signal = args.signal;
+        signal = args.controller.signal;
         return { type: 'status.done' };
       }),
     ).start();

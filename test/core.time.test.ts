@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createActor, setup } from 'xstate';
+import { assign, createActor, setup } from 'xstate';
 import { perceptisJob } from '../machines/perceptis.js';
-import { clockNow, durableTimer } from '../src/core/clock.js';
+import { clockNow, jobClock, type TimerDueEvent } from '../src/core/clock.js';
 import { parseRetryAfter } from '../src/core/delay.js';
 import { defaultPollOptions, MAX_TIMER_MS, resolveJobOptions, resolvePollOptions } from '../src/core/options.js';
 import { settle } from '../src/core/outcome.js';
@@ -9,82 +9,128 @@ import { personWaitActions, personTimeoutOption } from '../src/core/person.js';
 import { newClock, pendingTimers } from './support/simulated-time.js';
 import { z } from 'zod';
 
-/** A chart that waits on the durable timer until `at`, then ends; `fired` keeps the event's time. */
-function timerChart(at: number | null) {
-  return setup({ actors: { timer: durableTimer } }).createMachine({
-    context: { fired: null as number | null },
-    initial: 'waiting',
+/** A job that waits until `wakeAt` (set by `wait`, cleared by `go`) on the job's clock; `fired` keeps each event's time. */
+function clockChart() {
+  return setup({
+    types: { events: {} as { type: 'wait'; at: number | null } | { type: 'go' } | TimerDueEvent },
+    actors: { clock: jobClock },
+  }).createMachine({
+    context: { wakeAt: null as number | null, fired: [] as number[] },
+    invoke: { id: 'clock', src: 'clock' },
+    initial: 'running',
     states: {
-      waiting: {
-        invoke: { src: 'timer', input: { at } },
-        on: { 'timer.due': { target: 'done', actions: ({ context, event }) => (context.fired = (event as unknown as { at: number }).at) } },
+      running: {
+        on: {
+          wait: { actions: assign({ wakeAt: ({ event }) => event.at }) },
+          go: { actions: assign({ wakeAt: null }) },
+          'timer.due': { actions: assign({ fired: ({ context, event }) => [...context.fired, event.at] }) },
+        },
       },
-      done: { type: 'final' },
     },
   });
 }
 const tick = () => new Promise((r) => setImmediate(r));
 
-describe('durableTimer: fires at an absolute time on the actor system’s clock', () => {
-  it('fires when the clock reaches the deadline, not before, stamped with the clock', async () => {
+describe('jobClock: the job’s one timer, at `wakeAt` on the actor system’s clock', () => {
+  it('fires when the clock reaches wakeAt, not before, stamped with the clock, once', async () => {
     const clock = newClock();
-    const actor = createActor(timerChart(clock.now() + 5_000), { clock }).start();
+    const actor = createActor(clockChart(), { clock }).start();
+    actor.send({ type: 'wait', at: clock.now() + 5_000 });
     await tick();
     clock.increment(4_999);
     await tick();
-    expect(actor.getSnapshot().value).toBe('waiting');
+    expect(actor.getSnapshot().context.fired).toEqual([]);
     clock.increment(1);
     await tick();
-    expect(actor.getSnapshot().status).toBe('done');
-    expect(actor.getSnapshot().context.fired).toBe(clock.now());
+    expect(actor.getSnapshot().context.fired).toEqual([clock.now()]);
     expect(pendingTimers(clock)).toBe(0);
+    clock.increment(60_000);
+    await tick();
+    expect(actor.getSnapshot().context.fired).toHaveLength(1);
   });
 
-  it('an overdue deadline fires at once; `at: null` never fires and arms nothing', async () => {
+  it('an overdue wakeAt fires at once; null arms nothing', async () => {
     const clock = newClock();
-    const overdue = createActor(timerChart(clock.now() - 1), { clock }).start();
+    const actor = createActor(clockChart(), { clock }).start();
+    actor.send({ type: 'wait', at: clock.now() - 1 });
     await tick();
-    expect(overdue.getSnapshot().status).toBe('done');
-    const never = createActor(timerChart(null), { clock }).start();
+    expect(actor.getSnapshot().context.fired).toEqual([clock.now()]);
+    actor.send({ type: 'wait', at: null });
     await tick();
     clock.increment(10 * MAX_TIMER_MS);
     await tick();
-    expect(never.getSnapshot().value).toBe('waiting');
+    expect(actor.getSnapshot().context.fired).toHaveLength(1);
     expect(pendingTimers(clock)).toBe(0);
   });
 
-  it('a wait longer than setTimeout holds is chained, and fires at the deadline', async () => {
+  it('a new wakeAt moves the timer; clearing wakeAt or stopping the job clears it', async () => {
     const clock = newClock();
-    const at = clock.now() + MAX_TIMER_MS + 1_000;
-    const actor = createActor(timerChart(at), { clock }).start();
+    const actor = createActor(clockChart(), { clock }).start();
+    const start = clock.now();
+    actor.send({ type: 'wait', at: start + 5_000 });
     await tick();
-    clock.increment(MAX_TIMER_MS);
+    actor.send({ type: 'wait', at: start + 2_000 });
     await tick();
-    expect(actor.getSnapshot().value).toBe('waiting');
     expect(pendingTimers(clock)).toBe(1);
-    clock.increment(1_000);
+    clock.increment(2_000);
     await tick();
-    expect(actor.getSnapshot().context.fired).toBe(at);
-  });
-
-  it('leaving the state clears the timer, and a stop before it armed arms nothing', async () => {
-    const clock = newClock();
-    const actor = createActor(timerChart(clock.now() + 5_000), { clock }).start();
+    expect(actor.getSnapshot().context.fired).toEqual([start + 2_000]);
+    actor.send({ type: 'wait', at: start + 9_000 });
+    await tick();
+    actor.send({ type: 'go' });
+    await tick();
+    expect(pendingTimers(clock)).toBe(0);
+    actor.send({ type: 'wait', at: start + 9_000 });
     await tick();
     expect(pendingTimers(clock)).toBe(1);
     actor.stop();
     expect(pendingTimers(clock)).toBe(0);
-    const early = createActor(timerChart(clock.now() + 5_000), { clock }).start();
+    const early = createActor(clockChart(), { clock }).start();
+    early.send({ type: 'wait', at: start + 9_000 });
     early.stop();
     await tick();
     expect(pendingTimers(clock)).toBe(0);
   });
 
+  it('a wait longer than setTimeout holds is chained, and fires at wakeAt', async () => {
+    const clock = newClock();
+    const at = clock.now() + MAX_TIMER_MS + 1_000;
+    const actor = createActor(clockChart(), { clock }).start();
+    actor.send({ type: 'wait', at });
+    await tick();
+    clock.increment(MAX_TIMER_MS);
+    await tick();
+    expect(actor.getSnapshot().context.fired).toEqual([]);
+    expect(pendingTimers(clock)).toBe(1);
+    clock.increment(1_000);
+    await tick();
+    expect(actor.getSnapshot().context.fired).toEqual([at]);
+  });
+
+  it('a restored job arms its clock from the restored wakeAt: on time, or at once when overdue', async () => {
+    const clock = newClock();
+    const actor = createActor(clockChart(), { clock }).start();
+    const at = clock.now() + 5_000;
+    actor.send({ type: 'wait', at });
+    const persisted = actor.getPersistedSnapshot();
+    actor.stop();
+    const later = newClock(at - 1_000);
+    const restored = createActor(clockChart(), { clock: later, snapshot: persisted }).start();
+    await tick();
+    expect(restored.getSnapshot().context.fired).toEqual([]);
+    later.increment(1_000);
+    await tick();
+    expect(restored.getSnapshot().context.fired).toEqual([at]);
+    const overdue = createActor(clockChart(), { clock: newClock(at + 60_000), snapshot: persisted }).start();
+    await tick();
+    expect(overdue.getSnapshot().context.fired).toEqual([at + 60_000]);
+  });
+
   it('clockNow is the simulated clock’s time in tests, wall time otherwise', () => {
     const clock = newClock(123_456);
-    expect(clockNow(createActor(timerChart(null), { clock }).system)).toBe(123_456);
+    expect(clockNow(createActor(clockChart(), { clock }).system)).toBe(123_456);
     const before = Date.now();
-    const now = clockNow(createActor(timerChart(null)).system);
+    const now = clockNow(createActor(clockChart()).system);
     expect(now).toBeGreaterThanOrEqual(before);
     expect(now).toBeLessThanOrEqual(Date.now());
   });
@@ -130,7 +176,7 @@ describe('parseRetryAfter', () => {
 describe('person waits move the overall deadline back by the time a person took', () => {
   function personChart() {
     return setup({ actions: personWaitActions }).createMachine({
-      context: { personWaitSince: null as number | null, personDeadlineAt: null as number | null, deadlineAt: 100_000 as number | null },
+      context: { personWaitSince: null as number | null, personDeadlineAt: null as number | null, deadlineAt: 100_000 as number | null, wakeAt: null as number | null, waitReason: null },
       on: {
         ask: { actions: { type: 'startPersonWait', params: ({ event }: { event: unknown }) => ({ timeoutMs: (event as unknown as { timeoutMs: number }).timeoutMs }) } },
         acted: { actions: 'pausePersonWait' },
@@ -145,22 +191,23 @@ describe('person waits move the overall deadline back by the time a person took'
     const actor = createActor(personChart(), { clock }).start();
     const context = () => actor.getSnapshot().context;
     actor.send({ type: 'acted' });
-    expect(context()).toEqual({ personWaitSince: null, personDeadlineAt: null, deadlineAt: 100_000 });
+    expect(context()).toMatchObject({ personWaitSince: null, personDeadlineAt: null, deadlineAt: 100_000 });
     actor.send({ type: 'ask', timeoutMs: 60_000 } as never);
-    expect(context()).toEqual({ personWaitSince: 10_000, personDeadlineAt: 70_000, deadlineAt: 100_000 });
+    expect(context()).toMatchObject({ personWaitSince: 10_000, personDeadlineAt: 70_000, deadlineAt: 100_000 });
+    expect(context()).toMatchObject({ wakeAt: 70_000, waitReason: null }); // the job's clock ends the wait then
     clock.increment(5_000);
     actor.send({ type: 'acted' });
-    expect(context()).toEqual({ personWaitSince: null, personDeadlineAt: 70_000, deadlineAt: 105_000 });
+    expect(context()).toMatchObject({ personWaitSince: null, personDeadlineAt: 70_000, deadlineAt: 105_000 });
     actor.send({ type: 'ask', timeoutMs: 60_000 } as never);
     expect(context().personDeadlineAt).toBe(70_000);
     actor.send({ type: 'taken' });
-    expect(context()).toEqual({ personWaitSince: null, personDeadlineAt: null, deadlineAt: 105_000 });
+    expect(context()).toMatchObject({ personWaitSince: null, personDeadlineAt: null, deadlineAt: 105_000 });
     actor.send({ type: 'ask', timeoutMs: Infinity } as never);
-    expect(context()).toEqual({ personWaitSince: 15_000, personDeadlineAt: null, deadlineAt: 105_000 });
+    expect(context()).toMatchObject({ personWaitSince: 15_000, personDeadlineAt: null, deadlineAt: 105_000, wakeAt: null });
     clock.increment(1_000);
     actor.send({ type: 'noDeadline' });
     actor.send({ type: 'acted' });
-    expect(context()).toEqual({ personWaitSince: null, personDeadlineAt: null, deadlineAt: null });
+    expect(context()).toMatchObject({ personWaitSince: null, personDeadlineAt: null, deadlineAt: null });
   });
 });
 

@@ -15,7 +15,6 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { fromCallback, type AnyActorRef, type EventObject } from 'xstate';
-import { cancelOnAbort } from './abort.js';
 import { parentOf, startInputOf } from './start-input.js';
 import { trimBaseUrl } from './url.js';
 import { clockNow, clockOf } from './clock.js';
@@ -301,8 +300,8 @@ export type BudgetEvent =
 /**
  * Invoked by `waitingForBudget`: takes a concurrent slot (queued until one is free), then reserves the next moment
  * the rate allows and waits for it on the actor system's clock. If the rate drops meanwhile, it reserves again.
- * The slot passes to the request that follows; if the job goes anywhere else, it is given back. Aborting the job's
- * `input.signal` cancels the job (see abort.ts); without a budget the actor grants at once and is gone before it could.
+ * The slot passes to the request that follows; if the job goes anywhere else (a `CANCEL`, or the job's
+ * `input.signal` aborted), it is given back. Without a budget the actor grants at once.
  */
 export const budgetActor = fromCallback<EventObject, { context: BudgetedContext }>(({ input, self, system, sendBack }) => {
   // Budget actors are always invoked by a job.
@@ -313,7 +312,6 @@ export const budgetActor = fromCallback<EventObject, { context: BudgetedContext 
     sendBack({ type: 'budget.granted', at: clockNow(system) } satisfies BudgetEvent);
     return;
   }
-  const stopListening = cancelOnAbort(self, sendBack);
   const clock = clockOf(system);
   let handle: unknown;
   let holding = false;
@@ -349,7 +347,6 @@ export const budgetActor = fromCallback<EventObject, { context: BudgetedContext 
   }
   return () => {
     stopped = true;
-    stopListening?.();
     if (handle !== undefined) clock.clearTimeout(handle);
     budget.dequeue(job);
     // Leaving for `requesting` hands the slot to the request, which gives it back when it ends.

@@ -1,9 +1,10 @@
-import { fromCallback, type ActorSystem } from 'xstate';
+import { fromCallback, type ActorSystem, type EventObject } from 'xstate';
 import { cancelOnAbort } from './abort.js';
+import { MAX_TIMER_MS } from './options.js';
+import { parentOf } from './start-input.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyActorSystem = ActorSystem<any>;
-import { MAX_TIMER_MS } from './options.js';
 
 interface ClockWithNow {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -26,38 +27,63 @@ export function clockNow(system: AnyActorSystem): number {
   return typeof clock.now === 'function' ? clock.now() : Date.now();
 }
 
-/** Event sent by {@link durableTimer} when its deadline has come. */
+/** Event sent by {@link jobClock} when the current wait has come to its end. */
 export interface TimerDueEvent {
   type: 'timer.due';
   at: number;
 }
 
+/** What the clock reads of its job's snapshot. */
+interface Waiting {
+  context?: { wakeAt?: number | null };
+}
+
 /**
- * A timer whose input is an absolute deadline (`at`, on the {@link clockNow} scale), not a duration.
- * XState's own `after` timers are lost when a snapshot is restored (xstate#5331); an invoked actor is
- * started again on restore with the same input, so it fires when the wait was due, not a full wait later.
- * Longer waits than `setTimeout` can hold are chained. `at: null` is a wait without a deadline: it never fires.
- * It also cancels the job when the job's `input.signal` is aborted (see abort.ts).
+ * The job's clock: one actor, invoked at the root of every chart for the job's whole life, that keeps one timer set
+ * to the end of the current wait, `context.wakeAt` (an absolute time on the {@link clockNow} scale), and sends
+ * `timer.due` then. A wait state only sets `wakeAt`, and every way out of a wait clears it (entering a request
+ * does); `wakeAt: null` is no wait, or a wait without an end. Longer waits than `setTimeout` can hold are chained.
+ *
+ * Why one clock per job: XState's own `after` timers are lost when a snapshot is restored (xstate#5331), and a
+ * timer actor invoked by each wait state cost an actor per poll (about a sixth of the chart's CPU per poll).
+ * This actor is restored with its job, and arms again from the restored `wakeAt`: a restored job polls when its
+ * poll was due, not a whole wait later.
+ *
+ * It also cancels the job when the job's `input.signal` is aborted (see abort.ts): one listener for the job's life.
  */
-export const durableTimer = fromCallback<{ type: string }, { at: number | null }>(({ input, system, self, sendBack }) => {
-  const stopListening = cancelOnAbort(self, sendBack);
-  const at = input.at;
-  if (at === null) return stopListening;
+export const jobClock = fromCallback<EventObject>(({ system, self, sendBack }) => {
+  // The clock is always invoked by a job.
+  const job = parentOf(self)!;
   const clock = clockOf(system);
+  const stopListening = cancelOnAbort(self, sendBack);
+  let armedFor: number | null = null;
   let handle: unknown;
   let stopped = false;
-  const arm = () => {
+  const disarm = () => {
+    if (handle !== undefined) clock.clearTimeout(handle);
     handle = undefined;
-    if (stopped) return;
+  };
+  const check = (at: number) => {
+    handle = undefined;
+    if (stopped || armedFor !== at) return;
     const remaining = at - clockNow(system);
     if (remaining <= 0) sendBack({ type: 'timer.due', at: clockNow(system) } satisfies TimerDueEvent);
-    else handle = clock.setTimeout(arm, Math.min(remaining, MAX_TIMER_MS));
+    else handle = clock.setTimeout(() => check(at), Math.min(remaining, MAX_TIMER_MS));
   };
-  // Checked after the current step, so a restored actor finishes starting before an overdue timer fires.
-  queueMicrotask(arm);
+  const follow = (snapshot: Waiting) => {
+    const wakeAt = snapshot.context?.wakeAt ?? null;
+    if (wakeAt === armedFor) return;
+    disarm();
+    armedFor = wakeAt;
+    // Checked after the current step: an overdue wait (a restored job) fires once the job has finished starting.
+    if (wakeAt !== null) queueMicrotask(() => check(wakeAt));
+  };
+  follow(job.getSnapshot() as Waiting);
+  const subscription = job.subscribe({ next: (snapshot) => follow(snapshot as Waiting), error: () => undefined });
   return () => {
     stopped = true;
-    if (handle !== undefined) clock.clearTimeout(handle);
+    disarm();
+    subscription.unsubscribe();
     stopListening?.();
   };
 });

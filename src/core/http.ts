@@ -20,7 +20,11 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   json?: unknown;
   timeoutMs: number;
-  signal: AbortSignal;
+  /**
+   * This one request's controller: aborting it cancels the request. The time-out aborts it too, so a request
+   * costs one controller, not one for the caller and one for the time-out.
+   */
+  controller: AbortController;
 }
 
 /**
@@ -31,13 +35,11 @@ export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 /**
  * Sends one request. Resolves with the answer whatever its status, or with a transient failure event
- * for network errors and time-outs. Resolves `null` when `signal` was aborted by us (the job was cancelled).
+ * for network errors and time-outs. Resolves `null` when the caller aborted `controller` (the job was cancelled).
  */
 export async function sendRequest(request: HttpRequest): Promise<HttpAnswer | TransientEvent | null> {
-  // ofetch ignores its `timeout` when a `signal` is given, so both are combined here; the time-out covers the body too.
-  const controller = new AbortController();
-  const cancel = () => controller.abort();
-  request.signal.addEventListener('abort', cancel, { once: true });
+  // ofetch ignores its `timeout` when a `signal` is given: the time-out is ours, and it covers the body too.
+  const { controller } = request;
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -63,12 +65,11 @@ export async function sendRequest(request: HttpRequest): Promise<HttpAnswer | Tr
     const body = await readCapped(response._data as ReadableStream<Uint8Array> | null | undefined, MAX_BODY_BYTES);
     return { status: response.status, headers: response.headers, ...body };
   } catch (error) {
-    if (request.signal.aborted) return null;
     if (timedOut) return { type: 'http.transient', reason: 'timeout', message: `no answer within ${request.timeoutMs} ms` };
+    if (controller.signal.aborted) return null;
     return networkFailure(error);
   } finally {
     clearTimeout(timer);
-    request.signal.removeEventListener('abort', cancel);
   }
 }
 

@@ -1,6 +1,5 @@
 import { assign, fromCallback, type AnyActorRef, type EventObject } from 'xstate';
 import type { z } from 'zod';
-import { cancelOnAbort } from './abort.js';
 import { parentOf, startInputOf as readStartInput } from './start-input.js';
 import { clockNow } from './clock.js';
 import { needsBudget, requestAnswered, requestStarted, type BudgetedContext } from './budget.js';
@@ -177,13 +176,14 @@ export function startInputOf(actor: AnyActorRef | undefined): Partial<JobInput<u
 export interface RequestArgs<TContext> {
   context: TContext;
   apiKey: string;
-  signal: AbortSignal;
+  /** The request's controller, aborted when the request actor stops (see HttpRequest). */
+  controller: AbortController;
   now: () => number;
 }
 
 /**
  * An invoked actor that performs one HTTP exchange and sends the chart one named event.
- * Leaving the state aborts the request in flight; so does aborting the job's `input.signal` (it cancels the job).
+ * Leaving the state aborts the request in flight (a `CANCEL`, or the job's `input.signal` aborted, leaves it).
  * A bug in `perform` becomes a transient failure, never an unhandled rejection. Restoring a snapshot starts it
  * again, so it must be safe to repeat.
  */
@@ -195,17 +195,17 @@ export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) =>
     const sentAt = clockNow(system);
     const budgeted = input.context as unknown as BudgetedContext;
     const endBudget = parent ? requestStarted(parent, budgeted, sentAt) : undefined;
-    const stopListening = cancelOnAbort(self, sendBack);
     let settled = false;
-    perform({ context: input.context, apiKey, signal: controller.signal, now: () => clockNow(system) }).then(
+    let stopped = false;
+    perform({ context: input.context, apiKey, controller, now: () => clockNow(system) }).then(
       (event) => {
         settled = true;
         if (event && parent) requestAnswered(parent, budgeted, event.type, sentAt, clockNow(system));
-        if (event && !controller.signal.aborted) sendBack({ ...event, at: clockNow(system) });
+        if (event && !stopped) sendBack({ ...event, at: clockNow(system) });
       },
       (error: unknown) => {
         settled = true;
-        if (controller.signal.aborted) return;
+        if (stopped) return;
         const message = error instanceof Error ? error.message : String(error);
         sendBack({
           type: 'http.transient',
@@ -216,10 +216,10 @@ export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) =>
       },
     );
     return () => {
+      stopped = true;
       // Aborting builds a DOMException with a stack: only worth it while the request is still out.
       if (!settled) controller.abort();
       endBudget?.();
-      stopListening?.();
     };
   });
 }
@@ -409,7 +409,7 @@ function rejectionMessage(context: AnyJobContext, e: HttpFailureEvent): string {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const jobActions = sharedActions as { [K in keyof typeof sharedActions]: any };
 
-/** When an event from the outside world happened: request and timer actors stamp their events with `at`. */
+/** When an event from the outside world happened: request actors and the job’s clock stamp their events with `at`. */
 function eventTime(event: EventObject): number | undefined {
   const at = (event as { at?: unknown }).at;
   return typeof at === 'number' ? at : undefined;
@@ -448,11 +448,12 @@ export interface ProviderCall {
   baseUrl: string;
   apiKey: string;
   timeoutMs: number;
-  signal: AbortSignal;
+  /** The exchange's controller (see HttpRequest): aborting it cancels the request. */
+  controller: AbortController;
   now: () => number;
 }
 
 /** The {@link ProviderCall} of a request actor's run. */
-export function providerCallOf({ context, apiKey, signal, now }: RequestArgs<JobContext<unknown, unknown>>): ProviderCall {
-  return { baseUrl: context.baseUrl, apiKey, timeoutMs: context.options.requestTimeoutMs, signal, now };
+export function providerCallOf({ context, apiKey, controller, now }: RequestArgs<JobContext<unknown, unknown>>): ProviderCall {
+  return { baseUrl: context.baseUrl, apiKey, timeoutMs: context.options.requestTimeoutMs, controller, now };
 }

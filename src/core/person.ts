@@ -2,7 +2,7 @@
  * Waiting for a person (a question to answer, a payment to make). The overall deadline (`timeoutMs`) is
  * for the provider's work, not for people: whatever time a person takes moves `deadlineAt` back by as much.
  * A wait may have a limit of its own (`personDeadlineAt`), an absolute time kept in context so that a
- * restored job still ends at the right moment (use it as the input of `durableTimer`).
+ * restored job still ends at the right moment: it is the wait's `wakeAt`, when the job's clock sends `timer.due`.
  */
 import { assign, type AnyActorRef, type EventObject } from 'xstate';
 import { clockNow } from './clock.js';
@@ -17,7 +17,7 @@ export interface PersonWaitContext {
 
 export const initialPersonWait: PersonWaitContext = { personWaitSince: null, personDeadlineAt: null };
 
-type Args = { context: PersonWaitContext & { deadlineAt: number | null }; event: EventObject; self: AnyActorRef };
+type Args = { context: PersonWaitContext & { deadlineAt: number | null; wakeAt?: number | null }; event: EventObject; self: AnyActorRef };
 
 const personWaitActionsTyped = {
   /**
@@ -27,7 +27,9 @@ const personWaitActionsTyped = {
   startPersonWait: assign(({ context, self }: Args, params: { timeoutMs: number }) => {
     const now = clockNow(self.system);
     const limit = Number.isFinite(params.timeoutMs) ? now + params.timeoutMs : null;
-    return { personWaitSince: now, personDeadlineAt: context.personDeadlineAt ?? limit };
+    const personDeadlineAt = context.personDeadlineAt ?? limit;
+    // The wait ends (`timer.due`, see the job's clock) when the person's time is up, if it ever is.
+    return { personWaitSince: now, personDeadlineAt, wakeAt: personDeadlineAt, waitReason: null };
   }),
 
   /** The person acted: the overall deadline moves back by the time they took. */

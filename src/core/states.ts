@@ -1,7 +1,8 @@
 /**
  * The poller's own states, shared by every chart: `requesting` one answer, `waiting` for the next poll,
  * `backingOff` after a 429, `retrying` after a transient failure, and `waitingForBudget` (only when the key has a
- * shared rate budget, see budget.ts). Each wait is a durable timer on an absolute deadline (`context.wakeAt`).
+ * shared rate budget, see budget.ts). Each wait ends at an absolute time, `context.wakeAt`, when the job's clock
+ * (clock.ts, invoked at the root of every chart) sends `timer.due`.
  * A chart places them in its own lifecycle with these builders.
  */
 import { budgetActor } from './budget.js';
@@ -52,14 +53,14 @@ export function requestingState(chartId: string, actor: string): StateConfig {
 }
 
 /**
- * A wait until `context.wakeAt`, then back to `requesting`; past the overall deadline the job times out instead.
+ * A wait until `context.wakeAt` (the job's clock sends `timer.due` then), then back to `requesting`; past the overall
+ * deadline the job times out instead.
  * `viaBudget`: the wait's siblings include {@link budgetState}, which the next request passes when the key has a budget.
  */
 export function waitState(chartId: string, then = 'requesting', viaBudget = false): StateConfig {
   return {
     tags: 'waiting',
     always: { guard: 'pastDeadline', target: `#${chartId}.timedOut` },
-    invoke: { src: 'timer', input: ({ context }: { context: { wakeAt: number | null } }) => ({ at: context.wakeAt ?? 0 }) },
     // Entering `requesting` clears the wait (`countRequest`); the budget state sets one of its own.
     on: { 'timer.due': viaBudget ? toRequest(then, 'clearWait') : then },
   } as const;

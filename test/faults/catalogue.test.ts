@@ -107,7 +107,7 @@ describe('the core under hostile bodies', () => {
     const sim = await simulator();
     sim.faults.add({ fault: { wire: 'hugeBody' } });
     const before = process.memoryUsage().arrayBuffers;
-    const answer = await sendRequest({ url: `${sim.url}/api/v1/status/x`, method: 'GET', timeoutMs: 5_000, signal: new AbortController().signal });
+    const answer = await sendRequest({ url: `${sim.url}/api/v1/status/x`, method: 'GET', timeoutMs: 5_000, controller: new AbortController() });
     expect(answer).toMatchObject({ status: 200, bodyTooLarge: true });
     if (answer && 'text' in answer) expect(answer.text.length).toBe(MAX_BODY_BYTES);
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 1024 * 1024);
@@ -119,7 +119,7 @@ describe('the core under hostile bodies', () => {
     const sim = await simulator();
     sim.faults.add({ fault: { wire: 'trickle' } });
     const started = Date.now();
-    const answer = await sendRequest({ url: `${sim.url}/api/v1/status/x`, method: 'GET', timeoutMs: 200, signal: new AbortController().signal });
+    const answer = await sendRequest({ url: `${sim.url}/api/v1/status/x`, method: 'GET', timeoutMs: 200, controller: new AbortController() });
     expect(answer).toMatchObject({ type: 'http.transient', reason: 'timeout' });
     expect(Date.now() - started).toBeLessThan(1_000);
     await new Promise((r) => setTimeout(r, 20));

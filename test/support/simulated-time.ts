@@ -18,7 +18,7 @@ export async function nextPause(actor: AnyActorRef) {
   const snapshot = await waitFor(actor, (s) => s.status !== 'active' || s.hasTag('waiting') || s.hasTag('needs-input'), {
     timeout: 10_000,
   });
-  // Let the durable timer arm itself (it does so in a microtask) before the clock moves.
+  // Let the job’s clock arm its timer (it does so in a microtask) before the clock moves.
   await new Promise((resolve) => setImmediate(resolve));
   return snapshot;
 }

@@ -82,7 +82,7 @@ const failureOf = (call: ProviderCall) => (answer: HttpAnswer) => classifyFailur
 /** One Cata request: the path under the base URL, the key in `X-Api-Key`, Cata's words on failure. */
 function cataRequest(call: ProviderCall, method: 'GET' | 'POST', path: string, json?: unknown) {
   return {
-    request: { url: `${call.baseUrl}${path}`, method, headers: auth(call.apiKey), json, timeoutMs: call.timeoutMs, signal: call.signal },
+    request: { url: `${call.baseUrl}${path}`, method, headers: auth(call.apiKey), json, timeoutMs: call.timeoutMs, controller: call.controller },
     onFailure: failureOf(call),
   };
 }

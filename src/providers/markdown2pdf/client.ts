@@ -73,7 +73,7 @@ function paymentOrFailure(call: Markdown2pdfCall) {
 /** `POST /v1/markdown`: a JobStatus whose `path` is the status URL, or 402 with offers to pay. */
 export async function createMarkdown2pdfJob(call: Markdown2pdfCall, request: Markdown2pdfRequest): Promise<Markdown2pdfAnswerEvent | null> {
   const got = await callJson({
-    request: { url: `${call.baseUrl}/v1/markdown`, method: 'POST', json: request, timeoutMs: call.timeoutMs, signal: call.signal },
+    request: { url: `${call.baseUrl}/v1/markdown`, method: 'POST', json: request, timeoutMs: call.timeoutMs, controller: call.controller },
     schema: markdown2pdfJobStatusSchema,
     what: 'create answer',
     onFailure: paymentOrFailure(call),
@@ -88,7 +88,7 @@ export async function createMarkdown2pdfJob(call: Markdown2pdfCall, request: Mar
   };
 }
 
-const getRequest = (call: Markdown2pdfCall, url: string) => ({ url, method: 'GET' as const, timeoutMs: call.timeoutMs, signal: call.signal });
+const getRequest = (call: Markdown2pdfCall, url: string) => ({ url, method: 'GET' as const, timeoutMs: call.timeoutMs, controller: call.controller });
 
 export const statusPath = (jobId: string) => `/job/${encodeURIComponent(jobId)}/status`;
 export const outputPath = (jobId: string) => `/job/${encodeURIComponent(jobId)}/output`;

@@ -176,7 +176,7 @@ describe('parseRetryAfter', () => {
 describe('person waits move the overall deadline back by the time a person took', () => {
   function personChart() {
     return setup({ actions: personWaitActions }).createMachine({
-      context: { personWaitSince: null as number | null, personDeadlineAt: null as number | null, deadlineAt: 100_000 as number | null, wakeAt: null as number | null, waitReason: null },
+      context: { personWaitSince: null as number | null, personDeadlineAt: null as number | null, deadlineAt: 100_000 as number | null, wakeAt: null as number | null, waitReason: null as string | null },
       on: {
         ask: { actions: { type: 'startPersonWait', params: ({ event }: { event: unknown }) => ({ timeoutMs: (event as unknown as { timeoutMs: number }).timeoutMs }) } },
         acted: { actions: 'pausePersonWait' },
@@ -194,7 +194,7 @@ describe('person waits move the overall deadline back by the time a person took'
     expect(context()).toMatchObject({ personWaitSince: null, personDeadlineAt: null, deadlineAt: 100_000 });
     actor.send({ type: 'ask', timeoutMs: 60_000 } as never);
     expect(context()).toMatchObject({ personWaitSince: 10_000, personDeadlineAt: 70_000, deadlineAt: 100_000 });
-    expect(context()).toMatchObject({ wakeAt: 70_000, waitReason: null }); // the job's clock ends the wait then
+    expect(context()).toMatchObject({ wakeAt: 70_000, waitReason: 'person' }); // the job's clock ends the wait then
     clock.increment(5_000);
     actor.send({ type: 'acted' });
     expect(context()).toMatchObject({ personWaitSince: null, personDeadlineAt: 70_000, deadlineAt: 105_000 });
@@ -203,7 +203,7 @@ describe('person waits move the overall deadline back by the time a person took'
     actor.send({ type: 'taken' });
     expect(context()).toMatchObject({ personWaitSince: null, personDeadlineAt: null, deadlineAt: 105_000 });
     actor.send({ type: 'ask', timeoutMs: Infinity } as never);
-    expect(context()).toMatchObject({ personWaitSince: 15_000, personDeadlineAt: null, deadlineAt: 105_000, wakeAt: null });
+    expect(context()).toMatchObject({ personWaitSince: 15_000, personDeadlineAt: null, deadlineAt: 105_000, wakeAt: null, waitReason: null });
     clock.increment(1_000);
     actor.send({ type: 'noDeadline' });
     actor.send({ type: 'acted' });
@@ -219,7 +219,7 @@ describe('withSnapshotVersion: a snapshot of another layout restores into reject
   ])('%j', async (snapshot, version, jobId) => {
     const actor = createActor(perceptisJob, { snapshot: snapshot as never, input: { baseUrl: 'http://127.0.0.1:1', apiKey: 'k' } as never });
     actor.start();
-    const message = `cannot restore this snapshot: its schema version is ${JSON.stringify(version)}, this jobcharts reads version 1`;
+    const message = `cannot restore this snapshot: its schema version is ${JSON.stringify(version)}, this jobcharts reads versions 1 and 2`;
     expect(await settle(actor)).toStrictEqual({ status: 'rejected', ...jobId, error: { kind: 'invalid', message } });
     expect(actor.getSnapshot().value).toBe('rejected');
     expect(actor.getSnapshot().context.inputProblem).toBe(message);

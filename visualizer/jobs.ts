@@ -239,5 +239,7 @@ function waitReasonText(reason: string | null): string {
   if (reason === 'poll') return 'until the next poll';
   if (reason === 'rateLimited') return 'backing off after 429';
   if (reason === 'retry') return 'before retrying';
+  if (reason === 'budget') return 'for the key’s rate budget';
+  if (reason === 'person') return 'for a person, until their time is up';
   return reason ?? '';
 }

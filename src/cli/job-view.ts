@@ -7,7 +7,7 @@ interface ViewContext {
   jobId?: unknown;
   progress?: number | null;
   wakeAt?: number | null;
-  waitReason?: 'poll' | 'rateLimited' | 'retry' | null;
+  waitReason?: 'poll' | 'rateLimited' | 'retry' | 'budget' | 'person' | null;
   lastAnswer?: { httpStatus?: number; message?: string } | null;
   lastError?: string | null;
 }

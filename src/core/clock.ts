@@ -57,26 +57,29 @@ export const jobClock = fromCallback<EventObject>(({ system, self, sendBack }) =
   const clock = clockOf(system);
   const stopListening = cancelOnAbort(self, sendBack);
   let armedFor: number | null = null;
+  /** Bumped at every change of `wakeAt`: a check armed for an earlier one does nothing. */
+  let generation = 0;
   let handle: unknown;
   let stopped = false;
   const disarm = () => {
     if (handle !== undefined) clock.clearTimeout(handle);
     handle = undefined;
   };
-  const check = (at: number) => {
+  const check = (at: number, armed: number) => {
     handle = undefined;
-    if (stopped || armedFor !== at) return;
+    if (stopped || armed !== generation) return;
     const remaining = at - clockNow(system);
     if (remaining <= 0) sendBack({ type: 'timer.due', at: clockNow(system) } satisfies TimerDueEvent);
-    else handle = clock.setTimeout(() => check(at), Math.min(remaining, MAX_TIMER_MS));
+    else handle = clock.setTimeout(() => check(at, armed), Math.min(remaining, MAX_TIMER_MS));
   };
   const follow = (snapshot: Waiting) => {
     const wakeAt = snapshot.context?.wakeAt ?? null;
     if (wakeAt === armedFor) return;
     disarm();
     armedFor = wakeAt;
+    const armed = ++generation;
     // Checked after the current step: an overdue wait (a restored job) fires once the job has finished starting.
-    if (wakeAt !== null) queueMicrotask(() => check(wakeAt));
+    if (wakeAt !== null) queueMicrotask(() => check(wakeAt, armed));
   };
   follow(job.getSnapshot() as Waiting);
   const subscription = job.subscribe({ next: (snapshot) => follow(snapshot as Waiting), error: () => undefined });

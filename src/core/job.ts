@@ -15,8 +15,11 @@ import { resolveJobOptions, type PollOptions } from './options.js';
 import { trimBaseUrl } from './url.js';
 import type { JobError, JobOutcome, Rejection } from './outcome.js';
 
-/** Version of the context layout; a persisted snapshot of another version is refused on restore. */
-export const SNAPSHOT_SCHEMA_VERSION = 1;
+/**
+ * Version of the snapshot layout (see persist.ts): 2 since waits are timed by one clock per job. A snapshot of
+ * version 1 is brought up to date on restore; one of any other version is refused.
+ */
+export const SNAPSHOT_SCHEMA_VERSION = 2;
 
 /** What every job actor takes as `input`. Give either `request` (submit, then poll) or `jobId` (attach). */
 export interface JobInput<TRequest, TJobId, TOptions extends PollOptions = PollOptions> {
@@ -50,10 +53,13 @@ export interface JobContext<TJobId, TResult> {
   startedAt: number;
   /** The overall deadline (null: none), on the actor system's clock. */
   deadlineAt: number | null;
-  /** When the current wait ends: the next request is due then. */
+  /** When the current wait ends: the next request is due then (or, waiting for a person, their time is up). */
   wakeAt: number | null;
-  /** Why the current wait: a poll interval, a 429, a retry after a transient failure, or the key's shared rate budget. */
-  waitReason: 'poll' | 'rateLimited' | 'retry' | 'budget' | null;
+  /**
+   * Why the current wait: a poll interval, a 429, a retry after a transient failure, the key's shared rate budget,
+   * or a person's time limit (`wakeAt` is then when the job times out unless the person acts).
+   */
+  waitReason: 'poll' | 'rateLimited' | 'retry' | 'budget' | 'person' | null;
   /** In-progress answers so far (drives the interval's growth). */
   polls: number;
   /** Consecutive transient failures. */

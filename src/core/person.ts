@@ -29,7 +29,7 @@ const personWaitActionsTyped = {
     const limit = Number.isFinite(params.timeoutMs) ? now + params.timeoutMs : null;
     const personDeadlineAt = context.personDeadlineAt ?? limit;
     // The wait ends (`timer.due`, see the job's clock) when the person's time is up, if it ever is.
-    return { personWaitSince: now, personDeadlineAt, wakeAt: personDeadlineAt, waitReason: null };
+    return { personWaitSince: now, personDeadlineAt, wakeAt: personDeadlineAt, waitReason: personDeadlineAt === null ? null : ('person' as const) };
   }),
 
   /** The person acted: the overall deadline moves back by the time they took. */

@@ -51,7 +51,10 @@ export function contextCard(job: JobView, now: number): HTMLElement {
 
   const wakeAt = num(c.wakeAt);
   const reason = str(c.waitReason);
-  if (wakeAt !== null) {
+  if (wakeAt !== null && reason === 'person') {
+    row('Person’s time', h('span', { class: 'strong' }, wakeAt >= now ? `ends in ${formatDuration(wakeAt - now)}` : 'up'), ` at ${formatClock(wakeAt)}`);
+    row('Next request', 'once the person acts');
+  } else if (wakeAt !== null) {
     const reasonText = reason === 'rateLimited' ? 'after a 429' : reason === 'retry' ? 'retry' : reason === 'poll' ? 'poll' : (reason ?? '');
     row('Next request', h('span', { class: 'strong' }, wakeAt >= now ? `in ${formatDuration(wakeAt - now)}` : 'due now'), ` at ${formatClock(wakeAt)}`, reasonText ? h('span', { class: `chip wait-${reason}` }, reasonText) : '');
   } else {

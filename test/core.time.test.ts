@@ -12,16 +12,16 @@ import { z } from 'zod';
 /** A job that waits until `wakeAt` (set by `wait`, cleared by `go`) on the job's clock; `fired` keeps each event's time. */
 function clockChart() {
   return setup({
-    types: { events: {} as { type: 'wait'; at: number | null } | { type: 'go' } | TimerDueEvent },
+    types: { events: {} as { type: 'wait'; at: number | null; reason?: string } | { type: 'go' } | TimerDueEvent },
     actors: { clock: jobClock },
   }).createMachine({
-    context: { wakeAt: null as number | null, fired: [] as number[] },
+    context: { wakeAt: null as number | null, waitReason: null as string | null, fired: [] as number[] },
     invoke: { id: 'clock', src: 'clock' },
     initial: 'running',
     states: {
       running: {
         on: {
-          wait: { actions: assign({ wakeAt: ({ event }) => event.at }) },
+          wait: { actions: assign({ wakeAt: ({ event }) => event.at, waitReason: ({ event }) => event.reason ?? 'poll' }) },
           go: { actions: assign({ wakeAt: null }) },
           'timer.due': { actions: assign({ fired: ({ context, event }) => [...context.fired, event.at] }) },
         },
@@ -90,6 +90,17 @@ describe('jobClock: the job’s one timer, at `wakeAt` on the actor system’s c
     early.stop();
     await tick();
     expect(pendingTimers(clock)).toBe(0);
+  });
+
+  it('leaves a wait for the rate budget to the budget’s own actor', async () => {
+    const clock = newClock();
+    const actor = createActor(clockChart(), { clock }).start();
+    actor.send({ type: 'wait', at: clock.now() + 5_000, reason: 'budget' });
+    await tick();
+    expect(pendingTimers(clock)).toBe(0);
+    actor.send({ type: 'wait', at: clock.now() + 5_000, reason: 'poll' });
+    await tick();
+    expect(pendingTimers(clock)).toBe(1);
   });
 
   it('a wait longer than setTimeout holds is chained, and fires at wakeAt', async () => {

@@ -35,7 +35,13 @@ export interface TimerDueEvent {
 
 /** What the clock reads of its job's snapshot. */
 interface Waiting {
-  context?: { wakeAt?: number | null };
+  context?: { wakeAt?: number | null; waitReason?: string | null };
+}
+
+/** The end of the job's current wait, if the clock times it: a wait for the rate budget is timed by the budget's actor. */
+function timedWakeAt(snapshot: Waiting): number | null {
+  const context = snapshot.context;
+  return context?.waitReason === 'budget' ? null : (context?.wakeAt ?? null);
 }
 
 /**
@@ -43,6 +49,7 @@ interface Waiting {
  * to the end of the current wait, `context.wakeAt` (an absolute time on the {@link clockNow} scale), and sends
  * `timer.due` then. A wait state only sets `wakeAt`, and every way out of a wait clears it (entering a request
  * does); `wakeAt: null` is no wait, or a wait without an end. Longer waits than `setTimeout` can hold are chained.
+ * Not the rate budget's `paced` wait: the budget's own actor times that one (see budget.ts).
  *
  * Why one clock per job: XState's own `after` timers are lost when a snapshot is restored (xstate#5331), and a
  * timer actor invoked by each wait state cost an actor per poll (about a sixth of the chart's CPU per poll).
@@ -73,7 +80,7 @@ export const jobClock = fromCallback<EventObject>(({ system, self, sendBack }) =
     else handle = clock.setTimeout(() => check(at, armed), Math.min(remaining, MAX_TIMER_MS));
   };
   const follow = (snapshot: Waiting) => {
-    const wakeAt = snapshot.context?.wakeAt ?? null;
+    const wakeAt = timedWakeAt(snapshot);
     if (wakeAt === armedFor) return;
     disarm();
     armedFor = wakeAt;

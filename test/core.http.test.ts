@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -46,6 +47,24 @@ describe('sendRequest over real HTTP: every answer is a value, never a throw', (
     sim.faults.add({ fault: { wire: 'empty' } });
     const answer = (await get(`${sim.url}${statusPath}`)) as HttpAnswer;
     expect(answer.text).toBe('');
+  });
+
+  it('a body sent in pieces that cut a character in two reads as one text', async () => {
+    const words = JSON.stringify({ status: 'processing', note: 'Ünïcödé — 進行中' });
+    const bytes = Buffer.from(words);
+    const cut = bytes.indexOf(Buffer.from('進')) + 1; // inside the three bytes of 進
+    const server = createHttpServer((_, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(bytes.subarray(0, cut));
+      setTimeout(() => res.end(bytes.subarray(cut)), 20);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const answer = (await get(`http://127.0.0.1:${(server.address() as { port: number }).port}/status`)) as HttpAnswer;
+      expect(answer.text).toBe(words);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('a body larger than the cap is cut at the cap and marked, the rest never read', async () => {

@@ -80,19 +80,30 @@ async function readCapped(
 ): Promise<{ text: string; bodyTooLarge?: true }> {
   if (!stream) return { text: '' };
   const reader = stream.getReader();
-  const decoder = new TextDecoder();
+  const chunks: Uint8Array[] = [];
   let size = 0;
-  let text = '';
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return { text: text + decoder.decode() };
+    if (done) return { text: utf8(chunks, size) };
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel().catch(() => undefined);
-      return { text: text + decoder.decode(value.subarray(0, value.byteLength - (size - maxBytes))), bodyTooLarge: true };
+      chunks.push(value.subarray(0, value.byteLength - (size - maxBytes)));
+      return { text: utf8(chunks, maxBytes), bodyTooLarge: true };
     }
-    text += decoder.decode(value, { stream: true });
+    chunks.push(value);
   }
+}
+
+/**
+ * One decoder for every body (making one per request costs more than reading a small body): a body is decoded
+ * whole, not streamed, so the decoder keeps no state from one call to the next.
+ */
+const decoder = new TextDecoder();
+
+/** The chunks as UTF-8 text (a character cut by the cap becomes U+FFFD). */
+function utf8(chunks: Uint8Array[], size: number): string {
+  return decoder.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
 }
 
 function networkFailure(error: unknown): TransientEvent {

@@ -33,6 +33,9 @@ export interface TimerDueEvent {
   at: number;
 }
 
+/** A job's error is its own to report (`settle` rejects with it): the clock only stops. */
+const ignore = () => undefined;
+
 /** What the clock reads of its job's snapshot. */
 interface Waiting {
   context?: { wakeAt?: number | null; waitReason?: string | null };
@@ -79,8 +82,8 @@ export const jobClock = fromCallback<EventObject>(({ system, self, sendBack }) =
     if (remaining <= 0) sendBack({ type: 'timer.due', at: clockNow(system) } satisfies TimerDueEvent);
     else handle = clock.setTimeout(() => check(at, armed), Math.min(remaining, MAX_TIMER_MS));
   };
-  const follow = (snapshot: Waiting) => {
-    const wakeAt = timedWakeAt(snapshot);
+  const follow = (snapshot: unknown) => {
+    const wakeAt = timedWakeAt(snapshot as Waiting);
     if (wakeAt === armedFor) return;
     disarm();
     armedFor = wakeAt;
@@ -88,8 +91,8 @@ export const jobClock = fromCallback<EventObject>(({ system, self, sendBack }) =
     // Checked after the current step: an overdue wait (a restored job) fires once the job has finished starting.
     if (wakeAt !== null) queueMicrotask(() => check(wakeAt, armed));
   };
-  follow(job.getSnapshot() as Waiting);
-  const subscription = job.subscribe({ next: (snapshot) => follow(snapshot as Waiting), error: () => undefined });
+  follow(job.getSnapshot());
+  const subscription = job.subscribe({ next: follow, error: ignore });
   return () => {
     stopped = true;
     disarm();

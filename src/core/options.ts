@@ -99,8 +99,7 @@ export function resolveJobOptions<TOptions extends PollOptions>(
   if (given.maxPollIntervalMs === undefined && typeof given.pollIntervalMs === 'number' && merged.maxPollIntervalMs < given.pollIntervalMs) {
     merged.maxPollIntervalMs = given.pollIntervalMs;
   }
-  const schema = Object.keys(extra).length ? optionsSchema.extend(extra) : optionsSchema;
-  const parsed = schema.safeParse(merged);
+  const parsed = schemaWith(extra).safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return { problem: `options.${issue.path.join('.')}: ${issue.message}` };
@@ -109,6 +108,18 @@ export function resolveJobOptions<TOptions extends PollOptions>(
     return { problem: 'options.maxPollIntervalMs must not be smaller than options.pollIntervalMs' };
   }
   return { options: merged };
+}
+
+/**
+ * The options schema with a chart's own options, made once per `extra` shape: zod compiles each new object schema
+ * on its first parse, which cost more than the rest of starting a job when it happened for every job.
+ */
+const extendedSchemas = new WeakMap<z.ZodRawShape, z.ZodType>();
+function schemaWith(extra: z.ZodRawShape): z.ZodType {
+  if (!Object.keys(extra).length) return optionsSchema;
+  let schema = extendedSchemas.get(extra);
+  if (!schema) extendedSchemas.set(extra, (schema = optionsSchema.extend(extra)));
+  return schema;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

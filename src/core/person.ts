@@ -53,10 +53,15 @@ export const personWaitActions = personWaitActionsTyped as { [K in keyof typeof 
 /**
  * The option that limits how long a person may take (e.g. Cata's `answerTimeoutMs`, markdown2pdf's
  * `paymentTimeoutMs`): milliseconds, or `Infinity` (the default) for no limit. For `JobSpec.extraOptions`.
+ * The same object for the same name, so the options schema extended with it is made once (see options.ts).
  */
 export function personTimeoutOption(name: string): { shape: z.ZodRawShape; defaults: Record<string, number> } {
-  return {
-    shape: { [name]: z.union([z.number().positive(), z.literal(Infinity)]) },
-    defaults: { [name]: Infinity },
-  };
+  let option = personTimeoutOptions.get(name);
+  if (!option) {
+    option = { shape: { [name]: z.union([z.number().positive(), z.literal(Infinity)]) }, defaults: { [name]: Infinity } };
+    personTimeoutOptions.set(name, option);
+  }
+  return option;
 }
+
+const personTimeoutOptions = new Map<string, { shape: z.ZodRawShape; defaults: Record<string, number> }>();

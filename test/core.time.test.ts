@@ -92,6 +92,24 @@ describe('jobClock: the job’s one timer, at `wakeAt` on the actor system’s c
     expect(pendingTimers(clock)).toBe(0);
   });
 
+  it('a wakeAt set, cleared and set again before the clock checks arms one timer, for the last one', async () => {
+    const clock = newClock();
+    const actor = createActor(clockChart(), { clock }).start();
+    const start = clock.now();
+    actor.send({ type: 'wait', at: start + 5_000 });
+    actor.send({ type: 'go' });
+    actor.send({ type: 'wait', at: start + 7_000 });
+    await tick();
+    expect(pendingTimers(clock)).toBe(1);
+    clock.increment(5_000);
+    await tick();
+    expect(actor.getSnapshot().context.fired).toEqual([]);
+    clock.increment(2_000);
+    await tick();
+    expect(actor.getSnapshot().context.fired).toEqual([start + 7_000]);
+    expect(pendingTimers(clock)).toBe(0);
+  });
+
   it('leaves a wait for the rate budget to the budget’s own actor', async () => {
     const clock = newClock();
     const actor = createActor(clockChart(), { clock }).start();

@@ -67,35 +67,35 @@ export const jobClock = fromCallback<EventObject>(({ system, self, sendBack }) =
   const clock = clockOf(system);
   const stopListening = cancelOnAbort(self, sendBack);
   let armedFor: number | null = null;
-  /** Bumped at every change of `wakeAt`: a check armed for an earlier one does nothing. */
-  let generation = 0;
   let handle: unknown;
+  let checkQueued = false;
   let stopped = false;
-  const disarm = () => {
-    if (handle !== undefined) clock.clearTimeout(handle);
+  // One function for the whole job: a waiting job keeps no closure per wait.
+  const check = () => {
     handle = undefined;
-  };
-  const check = (at: number, armed: number) => {
-    handle = undefined;
-    if (stopped || armed !== generation) return;
-    const remaining = at - clockNow(system);
+    checkQueued = false;
+    if (stopped || armedFor === null) return;
+    const remaining = armedFor - clockNow(system);
     if (remaining <= 0) sendBack({ type: 'timer.due', at: clockNow(system) } satisfies TimerDueEvent);
-    else handle = clock.setTimeout(() => check(at, armed), Math.min(remaining, MAX_TIMER_MS));
+    else handle = clock.setTimeout(check, Math.min(remaining, MAX_TIMER_MS));
   };
   const follow = (snapshot: unknown) => {
     const wakeAt = timedWakeAt(snapshot as Waiting);
     if (wakeAt === armedFor) return;
-    disarm();
+    if (handle !== undefined) clock.clearTimeout(handle);
+    handle = undefined;
     armedFor = wakeAt;
-    const armed = ++generation;
     // Checked after the current step: an overdue wait (a restored job) fires once the job has finished starting.
-    if (wakeAt !== null) queueMicrotask(() => check(wakeAt, armed));
+    if (wakeAt !== null && !checkQueued) {
+      checkQueued = true;
+      queueMicrotask(check);
+    }
   };
   follow(job.getSnapshot());
   const subscription = job.subscribe({ next: follow, error: ignore });
   return () => {
     stopped = true;
-    disarm();
+    if (handle !== undefined) clock.clearTimeout(handle);
     subscription.unsubscribe();
     stopListening?.();
   };

@@ -101,8 +101,8 @@ export function modelMoves(adapter: ChartAdapter, model: ModelChart, snapshot: S
       const lateMove: ModelMove = { ...move, event: stamp(move.event, late), late: true, label: 'budget.granted, past the deadline' };
       if (lateMatters(model, snapshot, move.event, lateMove.event, serial)) moves.push(lateMove);
     }
-  } else if (snapshot.hasTag('waiting') || (timerAt(snapshot.context) !== null && snapshot.can({ type: 'timer.due', at: onTime } as never))) {
-    // A wait, or a person's time running out (e.g. markdown2pdf's payment): either way the timer fires at `wakeAt`.
+  } else if (snapshot.hasTag('waiting') || (snapshot.context.wakeAt !== null && snapshot.can({ type: 'timer.due', at: onTime } as never))) {
+    // A wait, or a person's time running out (Cata's question, markdown2pdf's payment): the job's clock fires at `wakeAt`.
     moves.push({ kind: 'timer', label: 'timer.due', event: stamp({ type: 'timer.due' }, onTime) });
   }
   const inFlight = calls.length ? { call: calls[0], step: { fault: 'hang' } } : undefined;
@@ -111,12 +111,6 @@ export function modelMoves(adapter: ChartAdapter, model: ModelChart, snapshot: S
     moves.push({ kind: 'person', label: person.label, event: person.event, ...(inFlight ? { inFlight } : {}) });
   }
   return moves;
-}
-
-/** When the timer of the current state fires: the end of a wait, or of the time a person has (`personDeadlineAt`). */
-export function timerAt(context: { wakeAt?: unknown; personDeadlineAt?: unknown }): number | null {
-  if (typeof context.wakeAt === 'number') return context.wakeAt;
-  return typeof context.personDeadlineAt === 'number' ? context.personDeadlineAt : null;
 }
 
 /** Late only where lateness changes the outcome, and only into an end: the real clock cannot go back. */

@@ -13,7 +13,6 @@ import { createActor, SimulatedClock, type AnyActorRef, type AnyMachineSnapshot 
 import { clearRateBudgets } from '../core/budget.js';
 import type { Simulator } from '../simulator/server.js';
 import type { CoverageRecorder } from './chart.js';
-import { timerAt } from './paths.js';
 import type { ChartAdapter, ExpectedRequest, ExpectedState, LifecyclePath, PathStep, ScriptedAnswer } from './types.js';
 
 export interface RunOptions {
@@ -207,8 +206,8 @@ export async function runLifecyclePath(adapter: ChartAdapter, path: LifecyclePat
         clock.set(lateTo(clock.now()));
         break;
       case 'timer': {
-        await nextTurn(); // the wait arms its timer in a microtask
-        const wakeAt = timerAt((actor.getSnapshot() as AnyMachineSnapshot).context);
+        await nextTurn(); // the job's clock arms its timer in a microtask
+        const wakeAt = (actor.getSnapshot() as AnyMachineSnapshot).context.wakeAt as number | null;
         clock.set(lateTo(Math.max(clock.now(), wakeAt ?? clock.now())));
         break;
       }

@@ -1,5 +1,6 @@
 import { assign, fromCallback, type AnyActorRef, type EventObject } from 'xstate';
 import type { z } from 'zod';
+import type { HttpRequest } from './http.js';
 import { parentOf, startInputOf as readStartInput } from './start-input.js';
 import { clockNow } from './clock.js';
 import { needsBudget, requestAnswered, requestStarted, type BudgetedContext } from './budget.js';
@@ -457,6 +458,14 @@ export interface ProviderCall {
   /** The exchange's controller (see HttpRequest): aborting it cancels the request. */
   controller: AbortController;
   now: () => number;
+}
+
+/** The HTTP request of one exchange of `call`: what to send, with the call's time-out and controller. */
+export function requestFor(
+  call: Pick<ProviderCall, 'timeoutMs' | 'controller'>,
+  request: Omit<HttpRequest, 'timeoutMs' | 'controller'>,
+): HttpRequest {
+  return { ...request, timeoutMs: call.timeoutMs, controller: call.controller };
 }
 
 /** The {@link ProviderCall} of a request actor's run. */

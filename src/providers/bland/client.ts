@@ -8,7 +8,7 @@ import {
   type HttpAnswer,
   type ProviderWords,
 } from '../../core/http.js';
-import type { ProviderCall } from '../../core/job.js';
+import { requestFor, type ProviderCall } from '../../core/job.js';
 import {
   blandCreatedSchema,
   blandErrorBodySchema,
@@ -82,14 +82,12 @@ const failureOf = (call: ProviderCall) => (answer: HttpAnswer) => blandFailure(a
 /** `POST /v1/pathway/generate`: only queues the job (Bland starts it on the first status request). */
 export async function createBlandJob(call: ProviderCall, request: BlandRequest): Promise<BlandAnswerEvent | null> {
   const got = await callJson({
-    request: {
+    request: requestFor(call, {
       url: `${call.baseUrl}/v1/pathway/generate`,
       method: 'POST',
       headers: auth(call.apiKey),
       json: request,
-      timeoutMs: call.timeoutMs,
-      controller: call.controller,
-    },
+    }),
     schema: blandCreatedSchema,
     what: 'create answer',
     onFailure: failureOf(call),
@@ -103,13 +101,11 @@ export async function createBlandJob(call: ProviderCall, request: BlandRequest):
 /** `GET /v1/pathway/generate/status/{job_id}`: safe to repeat; the first one starts the generation. */
 export async function getBlandStatus(call: ProviderCall, jobId: string): Promise<BlandAnswerEvent | null> {
   const got = await callJson({
-    request: {
+    request: requestFor(call, {
       url: `${call.baseUrl}/v1/pathway/generate/status/${encodeURIComponent(jobId)}`,
       method: 'GET',
       headers: auth(call.apiKey),
-      timeoutMs: call.timeoutMs,
-      controller: call.controller,
-    },
+    }),
     schema: blandStatusSchema,
     what: 'status answer',
     onFailure: failureOf(call),

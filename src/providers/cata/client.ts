@@ -1,6 +1,6 @@
 import type { HttpFailureEvent, RefusalEvent } from '../../core/events.js';
 import { callJson, classifyFailure, isJsonBody, protocolFailure, type HttpAnswer, type ProviderWords } from '../../core/http.js';
-import type { ProviderCall } from '../../core/job.js';
+import { requestFor, type ProviderCall } from '../../core/job.js';
 import {
   cataCreatedSchema,
   cataEnvelopeErrorSchema,
@@ -82,7 +82,7 @@ const failureOf = (call: ProviderCall) => (answer: HttpAnswer) => classifyFailur
 /** One Cata request: the path under the base URL, the key in `X-Api-Key`, Cata's words on failure. */
 function cataRequest(call: ProviderCall, method: 'GET' | 'POST', path: string, json?: unknown) {
   return {
-    request: { url: `${call.baseUrl}${path}`, method, headers: auth(call.apiKey), json, timeoutMs: call.timeoutMs, controller: call.controller },
+    request: requestFor(call, { url: `${call.baseUrl}${path}`, method, headers: auth(call.apiKey), json }),
     onFailure: failureOf(call),
   };
 }

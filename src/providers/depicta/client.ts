@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { HttpFailureEvent } from '../../core/events.js';
 import { callJson, classifyFailure, isJsonBody, protocolFailure, type HttpAnswer, type ProviderWords } from '../../core/http.js';
-import type { ProviderCall } from '../../core/job.js';
+import { requestFor, type ProviderCall } from '../../core/job.js';
 import { describeSchemaError } from '../../core/schema.js';
 import {
   depictaCreatedSchema,
@@ -43,14 +43,12 @@ const failureOf = (call: ProviderCall) => (answer: HttpAnswer) => classifyFailur
  */
 export async function createDepictaJob(call: ProviderCall, request: DepictaRequest): Promise<DepictaAnswerEvent | null> {
   const got = await callJson({
-    request: {
+    request: requestFor(call, {
       url: `${call.baseUrl}/v1/generate/story`,
       method: 'POST',
       headers: auth(call.apiKey),
       json: request,
-      timeoutMs: call.timeoutMs,
-      controller: call.controller,
-    },
+    }),
     schema: z.unknown(),
     what: 'create answer',
     onFailure: failureOf(call),
@@ -66,13 +64,11 @@ export async function createDepictaJob(call: ProviderCall, request: DepictaReque
 /** `GET /v1/jobs/{id}`: safe to repeat. */
 export async function getDepictaStatus(call: ProviderCall, jobId: string): Promise<DepictaAnswerEvent | null> {
   const got = await callJson({
-    request: {
+    request: requestFor(call, {
       url: `${call.baseUrl}/v1/jobs/${encodeURIComponent(jobId)}`,
       method: 'GET',
       headers: auth(call.apiKey),
-      timeoutMs: call.timeoutMs,
-      controller: call.controller,
-    },
+    }),
     schema: depictaStatusSchema,
     what: 'status answer',
     onFailure: failureOf(call),

@@ -8,7 +8,7 @@ import {
   type HttpAnswer,
   type ProviderWords,
 } from '../../core/http.js';
-import type { ProviderCall } from '../../core/job.js';
+import { requestFor, type ProviderCall } from '../../core/job.js';
 import { resolveProviderUrl } from '../../core/url.js';
 import {
   markdown2pdfDetailSchema,
@@ -73,7 +73,7 @@ function paymentOrFailure(call: Markdown2pdfCall) {
 /** `POST /v1/markdown`: a JobStatus whose `path` is the status URL, or 402 with offers to pay. */
 export async function createMarkdown2pdfJob(call: Markdown2pdfCall, request: Markdown2pdfRequest): Promise<Markdown2pdfAnswerEvent | null> {
   const got = await callJson({
-    request: { url: `${call.baseUrl}/v1/markdown`, method: 'POST', json: request, timeoutMs: call.timeoutMs, controller: call.controller },
+    request: requestFor(call, { url: `${call.baseUrl}/v1/markdown`, method: 'POST', json: request }),
     schema: markdown2pdfJobStatusSchema,
     what: 'create answer',
     onFailure: paymentOrFailure(call),
@@ -88,15 +88,13 @@ export async function createMarkdown2pdfJob(call: Markdown2pdfCall, request: Mar
   };
 }
 
-const getRequest = (call: Markdown2pdfCall, url: string) => ({ url, method: 'GET' as const, timeoutMs: call.timeoutMs, controller: call.controller });
-
 export const statusPath = (jobId: string) => `/job/${encodeURIComponent(jobId)}/status`;
 export const outputPath = (jobId: string) => `/job/${encodeURIComponent(jobId)}/output`;
 
 /** `GET /job/{job_id}/status` (or the `path` the create answer gave): safe to repeat. */
 export async function getMarkdown2pdfStatus(call: Markdown2pdfCall, statusUrl: string): Promise<Markdown2pdfAnswerEvent | null> {
   const got = await callJson({
-    request: getRequest(call, statusUrl),
+    request: requestFor(call, { url: statusUrl, method: 'GET' }),
     schema: markdown2pdfJobStatusSchema,
     what: 'status answer',
     onFailure: failureOf(call),
@@ -124,7 +122,7 @@ export async function getMarkdown2pdfStatus(call: Markdown2pdfCall, statusUrl: s
 /** GET the metadata URL of a Done job: its `url` is the PDF download link. */
 export async function getMarkdown2pdfOutput(call: Markdown2pdfCall, outputUrl: string): Promise<Markdown2pdfAnswerEvent | null> {
   const got = await callJson({
-    request: getRequest(call, outputUrl),
+    request: requestFor(call, { url: outputUrl, method: 'GET' }),
     schema: markdown2pdfMetadataSchema,
     what: 'output metadata',
     onFailure: failureOf(call),

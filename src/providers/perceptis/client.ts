@@ -1,5 +1,5 @@
 import type { HttpFailureEvent } from '../../core/events.js';
-import type { ProviderCall } from '../../core/job.js';
+import { requestFor, type ProviderCall } from '../../core/job.js';
 import {
   callJson,
   classifyFailure,
@@ -42,14 +42,12 @@ export async function createPerceptisJob(
   idempotencyKey: string,
 ): Promise<PerceptisAnswerEvent | null> {
   const got = await callJson({
-    request: {
+    request: requestFor(call, {
       url: `${call.baseUrl}/api/v1/generate`,
       method: 'POST',
       headers: { ...auth(call.apiKey), 'idempotency-key': idempotencyKey },
       json: request,
-      timeoutMs: call.timeoutMs,
-      controller: call.controller,
-    },
+    }),
     schema: perceptisCreatedSchema,
     what: 'create answer',
     onFailure: failureOf(call),
@@ -63,13 +61,11 @@ const failureOf = (call: PerceptisCall) => (answer: HttpAnswer) => classifyFailu
 /** `GET /api/v1/status/{job_id}`: safe to repeat, and the way to get fresh download links. */
 export async function getPerceptisStatus(call: PerceptisCall, jobId: string): Promise<PerceptisAnswerEvent | null> {
   const got = await callJson({
-    request: {
+    request: requestFor(call, {
       url: `${call.baseUrl}/api/v1/status/${encodeURIComponent(jobId)}`,
       method: 'GET',
       headers: auth(call.apiKey),
-      timeoutMs: call.timeoutMs,
-      controller: call.controller,
-    },
+    }),
     schema: perceptisStatusSchema,
     what: 'status answer',
     onFailure: failureOf(call),

@@ -27,7 +27,7 @@ import {
 } from '../src/core/job.js';
 import type { JobOutcome } from '../src/core/outcome.js';
 import { withSnapshotVersion } from '../src/core/persist.js';
-import { endStates, pollerStates, startingState, submitStates } from '../src/core/states.js';
+import { endStates, jobClockInvoke, pollerStates, startingState, submitStates } from '../src/core/states.js';
 import { createBlandJob, getBlandStatus, type BlandAnswerEvent } from '../src/providers/bland/client.js';
 import { blandJobIdSchema, blandRequestSchema, type BlandRequest, type BlandResult } from '../src/providers/bland/schema.js';
 
@@ -72,8 +72,7 @@ export const blandJob = withSnapshotVersion(
         },
         clockNow(self.system),
       ),
-    // The job's one timer (the end of the current wait, `wakeAt`), which also hears `input.signal`.
-    invoke: { id: 'clock', src: 'clock' },
+    invoke: jobClockInvoke,
     on: { CANCEL: '.cancelled' },
     initial: 'starting',
     states: {

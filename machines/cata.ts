@@ -46,6 +46,7 @@ import { withSnapshotVersion } from '../src/core/persist.js';
 import {
   endStates,
   failureTransitions,
+  jobClockInvoke,
   pollerStates,
   requestingState,
   startingState,
@@ -186,8 +187,7 @@ export const cataJob = withSnapshotVersion(
         answerProblem: null,
       };
     },
-    // The job's one timer (the end of the current wait, `wakeAt`), which also hears `input.signal`.
-    invoke: { id: 'clock', src: 'clock' },
+    invoke: jobClockInvoke,
     on: { CANCEL: '.cancelled' },
     initial: 'starting',
     states: {

@@ -29,7 +29,7 @@ import {
 } from '../src/core/job.js';
 import type { JobOutcome } from '../src/core/outcome.js';
 import { withSnapshotVersion } from '../src/core/persist.js';
-import { endStates, pollerStates, startingState, submitStates } from '../src/core/states.js';
+import { endStates, jobClockInvoke, pollerStates, startingState, submitStates } from '../src/core/states.js';
 import { createDepictaJob, getDepictaStatus, type DepictaAnswerEvent } from '../src/providers/depicta/client.js';
 import { depictaJobIdSchema, depictaRequestSchema, type DepictaRequest, type DepictaResult } from '../src/providers/depicta/schema.js';
 
@@ -73,8 +73,7 @@ export const depictaJob = withSnapshotVersion(
         },
         clockNow(self.system),
       ),
-    // The job's one timer (the end of the current wait, `wakeAt`), which also hears `input.signal`.
-    invoke: { id: 'clock', src: 'clock' },
+    invoke: jobClockInvoke,
     on: { CANCEL: '.cancelled' },
     initial: 'starting',
     states: {

@@ -34,7 +34,7 @@ import type { PollOptions } from '../src/core/options.js';
 import type { JobOutcome } from '../src/core/outcome.js';
 import { initialPersonWait, personTimeoutOption, personWaitActions, type PersonWaitContext } from '../src/core/person.js';
 import { withSnapshotVersion } from '../src/core/persist.js';
-import { endStates, pollerStates, retriedRequestStates, startingState, submitStates } from '../src/core/states.js';
+import { endStates, jobClockInvoke, pollerStates, retriedRequestStates, startingState, submitStates } from '../src/core/states.js';
 import { resolveProviderUrl } from '../src/core/url.js';
 import {
   createMarkdown2pdfJob,
@@ -135,8 +135,7 @@ export const markdown2pdfJob = withSnapshotVersion(
         payment: null,
       };
     },
-    // The job's one timer (the end of the current wait, `wakeAt`), which also hears `input.signal`.
-    invoke: { id: 'clock', src: 'clock' },
+    invoke: jobClockInvoke,
     on: { CANCEL: '.cancelled' },
     initial: 'starting',
     states: {

@@ -24,7 +24,7 @@ import {
 } from '../src/core/job.js';
 import type { JobOutcome } from '../src/core/outcome.js';
 import { withSnapshotVersion } from '../src/core/persist.js';
-import { endStates, pollerStates, startingState, submitStates } from '../src/core/states.js';
+import { endStates, jobClockInvoke, pollerStates, startingState, submitStates } from '../src/core/states.js';
 import {
   createPerceptisJob,
   getPerceptisStatus,
@@ -81,8 +81,7 @@ export const perceptisJob = withSnapshotVersion(
       ),
       idempotencyKey: randomUUID(),
     }),
-    // The job's one timer (the end of the current wait, `wakeAt`), which also hears `input.signal`.
-    invoke: { id: 'clock', src: 'clock' },
+    invoke: jobClockInvoke,
     on: { CANCEL: '.cancelled' },
     initial: 'starting',
     states: {

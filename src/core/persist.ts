@@ -1,5 +1,6 @@
 import type { AnyStateMachine } from 'xstate';
 import { SNAPSHOT_SCHEMA_VERSION } from './job.js';
+import { jobClockInvoke } from './states.js';
 
 interface PersistedJob {
   status?: string;
@@ -47,7 +48,7 @@ function fromVersion1(machine: AnyStateMachine, snapshot: PersistedJob): Persist
   const context: Record<string, unknown> = { ...snapshot.context, schemaVersion: SNAPSHOT_SCHEMA_VERSION };
   if (snapshot.status !== 'active') return { ...snapshot, context };
   const children = Object.fromEntries(Object.entries(snapshot.children ?? {}).filter(([, child]) => child?.src !== 'timer'));
-  children.clock = { snapshot: { status: 'active' }, src: 'clock', syncSnapshot: false } as never;
+  children[jobClockInvoke.id] = { snapshot: { status: 'active' }, src: jobClockInvoke.src, syncSnapshot: false } as never;
   const limit = context.personDeadlineAt;
   const waitsForPerson = machine.resolveState({ value: snapshot.value as never, context }).hasTag('needs-input');
   if (waitsForPerson && typeof limit === 'number') Object.assign(context, { wakeAt: limit, waitReason: 'person' });

@@ -153,6 +153,12 @@ export function pollerStates(chartId: string, actor: string, inProgress: readonl
   } as const;
 }
 
+/**
+ * The job's clock (clock.ts), invoked at the root of every chart: the one timer of the job (the end of the current
+ * wait, `wakeAt`), which also hears `input.signal`. A chart's `setup()` names it `clock`.
+ */
+export const jobClockInvoke = { id: 'clock', src: 'clock' } as const;
+
 /** Where every chart starts: bad input ends it at once, a job id attaches (poll only), a request is submitted first. */
 export function startingState() {
   return {

@@ -4,6 +4,7 @@ import type { HttpFailureEvent, RefusalEvent, TransientEvent } from './events.js
 import { parseRetryAfter } from './delay.js';
 import { redactSignedQueries } from './secrets.js';
 import { describeSchemaError } from './schema.js';
+import { hideSecrets } from './provider-data.js';
 
 /** A response as it came off the wire: the body is kept as text so an unreadable body is an outcome, not a throw. */
 export interface HttpAnswer {
@@ -25,6 +26,11 @@ export interface HttpRequest {
    * costs one controller, not one for the caller and one for the time-out.
    */
   controller: AbortController;
+  /**
+   * The forms of the job's key (see provider-data.ts): {@link callJson} replaces them in the answer's text before
+   * any words are read from it, so an error message or a quoted body never carries a key the provider echoed.
+   */
+  secretForms?: readonly string[];
 }
 
 /**
@@ -223,15 +229,29 @@ export interface JsonExchange<T, TFailure> {
 export async function callJson<T, TFailure>(
   exchange: JsonExchange<T, TFailure>,
 ): Promise<JsonBody<T> | TransientEvent | TFailure | null> {
-  const answer = await sendRequest(exchange.request);
-  if (answer === null || 'type' in answer) return answer;
+  const sent = await sendRequest(exchange.request);
+  if (sent === null || 'type' in sent) return sent;
+  const answer = withSecretsHidden(sent, exchange.request.secretForms);
   if (answer.status < 200 || answer.status > 299) return exchange.onFailure(answer);
   if (answer.bodyTooLarge) {
     return protocolFailure(exchange.what, `body larger than ${MAX_BODY_BYTES} bytes (not read to the end)`, answer.status);
   }
-  const parsed = exchange.schema.safeParse(parseJson(answer.text));
+  // The body is parsed as it came: replacing a short key in the raw text could break its JSON (`"e"` in `"message"`).
+  // The event the client builds from it has the key replaced in its values (see requestActor).
+  const parsed = exchange.schema.safeParse(parseJson(sent.text));
   if (!parsed.success) return protocolFailure(exchange.what, describeSchemaError(parsed.error, answer.text), answer.status);
   return { body: parsed.data, answer };
+}
+
+/**
+ * The answer as its words may be read: the key replaced in its text. Failure bodies are read from this text, so a
+ * key the provider echoed is gone before the text is cut or its whitespace folded (which would hide it from a
+ * later replacement). Replacing it may spoil an error body's JSON; its words then come from the text instead.
+ */
+function withSecretsHidden(answer: HttpAnswer, forms: readonly string[] | undefined): HttpAnswer {
+  if (!forms?.length) return answer;
+  const text = hideSecrets(answer.text, forms);
+  return text === answer.text ? answer : { ...answer, text };
 }
 
 /** Whether {@link callJson} gave a parsed body (otherwise it gave the chart's event, or `null`). */

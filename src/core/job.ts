@@ -14,6 +14,7 @@ import type {
 } from './events.js';
 import { resolveJobOptions, type PollOptions } from './options.js';
 import { trimBaseUrl } from './url.js';
+import { boundProviderEvent, secretForms } from './provider-data.js';
 import type { JobError, JobOutcome, Rejection } from './outcome.js';
 
 /**
@@ -189,7 +190,9 @@ export interface RequestArgs<TContext> {
 }
 
 /**
- * An invoked actor that performs one HTTP exchange and sends the chart one named event.
+ * An invoked actor that performs one HTTP exchange and sends the chart one named event. Every event passes
+ * {@link boundProviderEvent} on its way: the one place where a provider's data enters the job, bounded and with
+ * the job's key replaced.
  * Leaving the state aborts the request in flight (a `CANCEL`, or the job's `input.signal` aborted, leaves it).
  * A bug in `perform` becomes a transient failure, never an unhandled rejection. Restoring a snapshot starts it
  * again, so it must be safe to repeat.
@@ -198,7 +201,10 @@ export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) =>
   return fromCallback<EventObject, { context: TContext }>(({ input, sendBack, self, system }) => {
     const controller = new AbortController();
     const parent = parentOf(self);
-    const apiKey = startInputOf(parent).apiKey ?? '';
+    const key = startInputOf(parent).apiKey;
+    const apiKey = typeof key === 'string' ? key : '';
+    const forms = secretForms(apiKey);
+    const sendEvent = (event: EventObject | TransientEvent) => sendBack({ ...boundProviderEvent(event, forms), at: clockNow(system) });
     const sentAt = clockNow(system);
     const budgeted = input.context as unknown as BudgetedContext;
     const endBudget = parent ? requestStarted(parent, budgeted, sentAt) : undefined;
@@ -208,18 +214,13 @@ export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) =>
       (event) => {
         settled = true;
         if (event && parent) requestAnswered(parent, budgeted, event.type, sentAt, clockNow(system));
-        if (event && !stopped) sendBack({ ...event, at: clockNow(system) });
+        if (event && !stopped) sendEvent(event);
       },
       (error: unknown) => {
         settled = true;
         if (stopped) return;
         const message = error instanceof Error ? error.message : String(error);
-        sendBack({
-          type: 'http.transient',
-          reason: 'protocol',
-          message: `could not read the answer: ${message}`,
-          at: clockNow(system),
-        });
+        sendEvent({ type: 'http.transient', reason: 'protocol', message: `could not read the answer: ${message}` });
       },
     );
     return () => {
@@ -462,10 +463,10 @@ export interface ProviderCall {
 
 /** The HTTP request of one exchange of `call`: what to send, with the call's time-out and controller. */
 export function requestFor(
-  call: Pick<ProviderCall, 'timeoutMs' | 'controller'>,
-  request: Omit<HttpRequest, 'timeoutMs' | 'controller'>,
+  call: Pick<ProviderCall, 'timeoutMs' | 'controller'> & { apiKey?: string },
+  request: Omit<HttpRequest, 'timeoutMs' | 'controller' | 'secretForms'>,
 ): HttpRequest {
-  return { ...request, timeoutMs: call.timeoutMs, controller: call.controller };
+  return { ...request, timeoutMs: call.timeoutMs, controller: call.controller, secretForms: secretForms(call.apiKey) };
 }
 
 /** The {@link ProviderCall} of a request actor's run. */

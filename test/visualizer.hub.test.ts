@@ -301,8 +301,9 @@ describe('the inspect() helper', () => {
     expect(all).not.toMatch(/signature=[0-9a-f]{8}/);
   });
 
-  it('redacts by property name, query parameter, auth scheme, key shape and learnt value', () => {
+  it('redacts by property name, query parameter, auth scheme, key shape and the values it was told', () => {
     const redactor = new Redactor(['my-own-secret-value']);
+    redactor.learnFromInput({ baseUrl: 'http://127.0.0.1:1', apiKey: 'k-123456789', options: { jitter: 0 } });
     const out = redactor.redact({
       apiKey: 'k-123456789',
       api_key: 'k2',

@@ -134,6 +134,9 @@ export class Hub {
         frame.definition = undefined;
       }
     }
+    // Secrets are learnt from a job's input only (its `xstate.init` event), never from what its provider answered.
+    const event = frame.event as { type?: unknown; input?: unknown } | undefined;
+    if (frame.type === '@xstate.event' && event?.type === 'xstate.init') this.redactor.learnFromInput(event.input);
     return this.redactor.redact(frame);
   }
 

@@ -17,13 +17,19 @@ const AUTH_SCHEME = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{6,}/g;
 /** Shapes of the providers' keys, for keys this process was never told about (defence in depth). */
 const KEY_SHAPE = /\b(?:sk|pk|rk)[-_](?:live|test)?[-_]?[A-Za-z0-9_-]{12,}|\bdpct_[A-Za-z0-9_-]{6,}/g;
 
-/** Keys shorter than this are not learnt: redacting every "abc" in a page would hide more than secrets. */
+/**
+ * Learnt values shorter than this are not looked for inside free text: a frame's state names and ids are text
+ * too, and "abc" would be cut out of them. A shorter key is still removed where it lives (`input.apiKey`, by
+ * property name), and the job itself replaces its key of any length in whatever the provider says (provider-data.ts).
+ */
 const MIN_SECRET_LENGTH = 6;
 const MAX_LEARNT_SECRETS = 1_000;
 
 /**
- * Redacts values by property name, URL query parameter, auth scheme and key shape, and every occurrence of
- * the secrets it has learnt (values seen under a secret property name, e.g. a job's `input.apiKey`).
+ * Redacts values by property name, URL query parameter, auth scheme and key shape, and every occurrence of the
+ * secrets it was told: the inputs' keys (`learn`, `learnFromInput`), never values found in the data it redacts — a
+ * provider's answer could otherwise teach it any word (`token: "sessionId"`) and have it cut out everywhere.
+ * Property names are never rewritten: they are the frame's structure.
  */
 export class Redactor {
   private readonly secrets = new Set<string>();
@@ -39,18 +45,20 @@ export class Redactor {
     this.secrets.add(secret);
   }
 
-  /** Learns the secrets a value holds under secret property names. */
-  learnFrom(value: unknown, depth = 0): void {
-    if (value === null || typeof value !== 'object' || depth > 32) return;
-    for (const [key, inner] of Object.entries(value)) {
+  /**
+   * Learns the secrets a job's input holds under secret property names (`apiKey`, …). Only ever given an input:
+   * the person's own settings, never what a provider answered.
+   */
+  learnFromInput(input: unknown, depth = 0): void {
+    if (input === null || typeof input !== 'object' || depth > 8) return;
+    for (const [key, inner] of Object.entries(input)) {
       if (SECRET_PROPERTY.test(key)) this.learn(inner);
-      else this.learnFrom(inner, depth + 1);
+      else this.learnFromInput(inner, depth + 1);
     }
   }
 
   /** A copy of a plain JSON value with every secret replaced by `[redacted]`. */
   redact<T>(value: T): T {
-    this.learnFrom(value);
     return this.redactValue(value, 0) as T;
   }
 
@@ -70,7 +78,8 @@ export class Redactor {
     if (Array.isArray(value)) return value.map((item) => this.redactValue(item, depth + 1));
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {
-      out[this.redactText(key)] =
+      if (key === '__proto__') continue;
+      out[key] =
         SECRET_PROPERTY.test(key) && inner !== null && inner !== undefined && inner !== '' ? REDACTED : this.redactValue(inner, depth + 1);
     }
     return out;

@@ -2,8 +2,10 @@
  * Issue 13, items 4 and 5: what a hostile provider says enters the job bounded, and without the job's own key.
  * Each provider here is a small server of the test's own on 127.0.0.1.
  */
+import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { createActor, type AnyActorRef, type InspectionEvent } from 'xstate';
+import { createActor, type InspectionEvent } from 'xstate';
+import { cataJob } from '../machines/cata.js';
 import { markdown2pdfJob } from '../machines/markdown2pdf.js';
 import { perceptisJob } from '../machines/perceptis.js';
 import { settle } from '../src/core/outcome.js';
@@ -80,7 +82,7 @@ describe('provider data is bounded before it enters the job', () => {
 });
 
 /** Everything a run keeps or shows: the outcome, the context, the persisted snapshot, the inspection events. */
-async function perceptisRun(apiKey: string, answer: (req: Parameters<Parameters<typeof hostileServer>[0]>[0], key: string) => HostileAnswer) {
+async function perceptisRun(apiKey: string, answer: (req: IncomingMessage, key: string) => HostileAnswer) {
   const clock = newClock();
   const provider = await hostileServer((req) => answer(req, String(req.headers.authorization).replace(/^Bearer /, '')));
   const events: InspectionEvent[] = [];
@@ -100,7 +102,7 @@ async function perceptisRun(apiKey: string, answer: (req: Parameters<Parameters<
     return plain;
   });
   const everything = JSON.stringify({ outcome, context: actor.getSnapshot().context, persisted: actor.getPersistedSnapshot(), shown });
-  return { outcome, everything, snapshot: actor.getSnapshot() as ReturnType<AnyActorRef['getSnapshot']> };
+  return { outcome, everything };
 }
 
 /** The key as it may appear in a JSON text: as is and JSON-escaped, URL-encoded, HTML-escaped. */
@@ -157,5 +159,30 @@ describe("the job's own key is replaced in everything the provider says", () => 
       result: { downloads: [{ url: 'https://cdn.test/a.pptx?owner=[redacted]', format: 'pptx', note: 'made for [redacted]' }] },
     });
     for (const form of formsOf(apiKey)) expect(run.everything).not.toContain(form);
+  });
+
+  it('the same for any provider: Cata quoting its X-Api-Key in the pipeline log and the script draft', async () => {
+    const clock = newClock();
+    const apiKey = 'c4t';
+    const provider = await hostileServer((req) => {
+      const key = String(req.headers['x-api-key']);
+      if (req.method === 'POST') return { body: { code: 200, isSuccess: true, jobId: 7 } };
+      const job = {
+        id: 7,
+        status: 'failed',
+        stage: 'testing',
+        hypothesis: `const apiKey = '${key}';`,
+        logs: [{ stage: 'testing', message: `sandbox rejected key ${key}` }],
+        testResults: [{ attempt: 1, passed: false, error: `401 for ${encodeURIComponent(key)}` }],
+      };
+      return { body: { code: 200, isSuccess: true, job } };
+    });
+    const actor = createActor(cataJob, { clock, input: { baseUrl: provider.url, apiKey, request: { provider: 'square', topic: 'sync_products' } } }).start();
+    await untilSettled(actor, clock);
+    const outcome = await settle(actor);
+    expect(outcome).toMatchObject({ status: 'failed', error: { message: 'sandbox rejected key [redacted] (last test: 401 for [redacted])' } });
+    const everything = JSON.stringify({ outcome, context: actor.getSnapshot().context, persisted: actor.getPersistedSnapshot() });
+    expect(everything).toContain("const apiKey = '[redacted]';");
+    expect(everything).not.toContain(apiKey);
   });
 });

@@ -10,12 +10,22 @@ import { markdownFiles } from './blocks.js';
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const read = (file: string) => readFileSync(join(repoRoot, file), 'utf8');
 
-/** Relative link targets of a markdown text (code blocks and inline code left out), without their #anchor. */
-function relativeLinks(markdown: string): string[] {
+/** Relative links of a markdown text (code blocks and inline code left out): the file (empty: this page) and anchor. */
+function relativeLinks(markdown: string): { file: string; anchor?: string }[] {
   const prose = markdown.replace(/^```[\s\S]*?^```/gm, '').replace(/`[^`\n]*`/g, '');
   return [...prose.matchAll(/\]\(([^)\s]+)\)/g)]
-    .map((m) => m[1].split('#')[0])
-    .filter((target) => target !== '' && !/^[a-z]+:/i.test(target));
+    .map((m) => m[1])
+    .filter((target) => !/^[a-z]+:/i.test(target))
+    .map((target) => {
+      const [file, anchor] = target.split('#');
+      return anchor === undefined ? { file } : { file, anchor };
+    });
+}
+
+/** The anchors GitHub gives a page's headings: lower case, punctuation dropped, spaces as hyphens. */
+function anchorsOf(markdown: string): Set<string> {
+  const headings = markdown.replace(/^```[\s\S]*?^```/gm, '').matchAll(/^#{1,6}\s+(.+)$/gm);
+  return new Set([...headings].map((h) => h[1].trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-')));
 }
 
 describe('documentation pages', () => {
@@ -32,14 +42,18 @@ describe('documentation pages', () => {
   });
 
   const pages = [...markdownFiles(repoRoot), 'CHANGELOG.md', 'bench/RESULTS.md'];
-  it.each(pages)('every relative link of %s leads to a file of the repository', (page) => {
-    const missing = relativeLinks(read(page)).filter((target) => !existsSync(join(repoRoot, dirname(page), target)));
-    expect(missing).toEqual([]);
+  it.each(pages)('every relative link of %s leads to a file of the repository, and to a heading of it', (page) => {
+    const broken = relativeLinks(read(page)).filter(({ file, anchor }) => {
+      const target = file === '' ? page : join(dirname(page), file);
+      if (!existsSync(join(repoRoot, target))) return true;
+      return anchor !== undefined && target.endsWith('.md') && !anchorsOf(read(target)).has(anchor);
+    });
+    expect(broken).toEqual([]);
   });
 
   it('docs/README.md links every page of docs/', () => {
     const index = read('docs/README.md');
-    const linked = new Set(relativeLinks(index).map((target) => relative('docs', join('docs', target))));
+    const linked = new Set(relativeLinks(index).map(({ file }) => relative('docs', join('docs', file))));
     const docsPages = readdirSync(join(repoRoot, 'docs')).filter((name) => name.endsWith('.md') && name !== 'README.md');
     expect(docsPages.filter((name) => !linked.has(name))).toEqual([]);
   });

@@ -1,9 +1,9 @@
 import { ofetch } from 'ofetch';
-import type { z } from 'zod';
+import type { Schema } from './schema.js';
 import type { HttpFailureEvent, RefusalEvent, TransientEvent } from './events.js';
 import { parseRetryAfter } from './delay.js';
 import { redactSignedQueries } from './secrets.js';
-import { describeSchemaError } from './schema.js';
+import { checkSchema, describeSchemaError } from './schema.js';
 
 /** A response as it came off the wire: the body is kept as text so an unreadable body is an outcome, not a throw. */
 export interface HttpAnswer {
@@ -208,7 +208,7 @@ export interface JsonBody<T> {
 export interface JsonExchange<T, TFailure> {
   request: HttpRequest;
   /** The documented 2xx body. */
-  schema: z.ZodType<T>;
+  schema: Schema<T>;
   /** Names the body in a protocol failure, e.g. `'status answer'`. */
   what: string;
   /** The chart's event for a non-2xx answer (usually {@link classifyFailure} with the provider's words). */
@@ -229,7 +229,7 @@ export async function callJson<T, TFailure>(
   if (answer.bodyTooLarge) {
     return protocolFailure(exchange.what, `body larger than ${MAX_BODY_BYTES} bytes (not read to the end)`, answer.status);
   }
-  const parsed = exchange.schema.safeParse(parseJson(answer.text));
+  const parsed = checkSchema(exchange.schema, parseJson(answer.text));
   if (!parsed.success) return protocolFailure(exchange.what, describeSchemaError(parsed.error, answer.text), answer.status);
   return { body: parsed.data, answer };
 }

@@ -1,5 +1,5 @@
 import { assign, fromCallback, type AnyActorRef, type EventObject } from 'xstate';
-import type { z } from 'zod';
+import { checkSchema, type Schema, type SchemaShape } from './schema.js';
 import type { HttpRequest } from './http.js';
 import { parentOf, startInputOf as readStartInput } from './start-input.js';
 import { clockNow } from './clock.js';
@@ -84,13 +84,13 @@ export interface JobSpec<TRequest> {
   provider: string;
   defaults: Partial<PollOptions>;
   /** The provider's create request, checked before anything is sent. */
-  requestSchema: z.ZodType<TRequest>;
+  requestSchema: Schema<TRequest>;
   /** The provider's job ids (string uuid, integer…). */
-  jobIdSchema: z.ZodType;
+  jobIdSchema: Schema;
   /** Whether the provider needs `apiKey`. */
   needsKey: boolean;
   /** Options of the chart's own beside {@link PollOptions}, e.g. Cata's `answerTimeoutMs`: their checks and defaults. */
-  extraOptions?: { shape: z.ZodRawShape; defaults: Record<string, unknown> };
+  extraOptions?: { shape: SchemaShape; defaults: Record<string, unknown> };
 }
 
 /** Builds the shared part of a chart's initial context; never throws (a problem ends the job rejected). */
@@ -153,11 +153,11 @@ function inputProblem<TRequest>(input: JobInput<TRequest, unknown> | undefined, 
   const hasJobId = input.jobId !== undefined;
   if (hasRequest === hasJobId) return 'give either request (to submit a job) or jobId (to attach to one), not both';
   if (hasJobId) {
-    const id = spec.jobIdSchema.safeParse(input.jobId);
+    const id = checkSchema(spec.jobIdSchema, input.jobId);
     if (!id.success) return `jobId is not a ${spec.provider} job id: ${JSON.stringify(input.jobId)}`;
     return null;
   }
-  const request = spec.requestSchema.safeParse(input.request);
+  const request = checkSchema(spec.requestSchema, input.request);
   if (!request.success) {
     const issue = request.error.issues[0];
     return `request.${issue.path.join('.')}: ${issue.message}`;

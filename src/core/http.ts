@@ -1,4 +1,3 @@
-import { ofetch } from 'ofetch';
 import type { Schema } from './schema.js';
 import type { HttpFailureEvent, RefusalEvent, TransientEvent } from './events.js';
 import { parseRetryAfter } from './delay.js';
@@ -33,6 +32,9 @@ export interface HttpRequest {
  */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
+/** The HTTP client (with, on Node, its fetch polyfill) loads at the first request, not when the package is imported. */
+let client: Promise<typeof import('ofetch')> | undefined;
+
 /**
  * Sends one request. Resolves with the answer whatever its status, or with a transient failure event
  * for network errors and time-outs. Resolves `null` when the caller aborted `controller` (the job was cancelled).
@@ -47,6 +49,7 @@ export async function sendRequest(request: HttpRequest): Promise<HttpAnswer | Tr
   }, request.timeoutMs);
   try {
     const hasBody = request.json !== undefined;
+    const { ofetch } = await (client ??= import('ofetch'));
     const response = await ofetch.raw(request.url, {
       method: request.method,
       headers: {

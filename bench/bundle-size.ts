@@ -27,6 +27,8 @@ export type Source = 'dist' | 'src';
 
 export interface BundleSize {
   bytes: number;
+  /** The bundle itself (an ES module). */
+  code: string;
   /** Bytes in the output per input package (or top folder of this repo), largest first. */
   parts: [string, number][];
   /** Every input file, for checks such as "no Node transport in a browser bundle". */
@@ -68,10 +70,11 @@ export async function bundle(code: string, options: { source: Source; platform: 
     // From dist, `jobcharts` resolves through package.json `exports` (a package may import itself by name).
     plugins: options.source === 'src' ? [fromSources] : [],
   });
-  return { bytes: result.outputFiles[0].contents.byteLength, ...partsOf(result.metafile) };
+  const [output] = result.outputFiles;
+  return { bytes: output.contents.byteLength, code: output.text, ...partsOf(result.metafile) };
 }
 
-function partsOf(metafile: Metafile): Omit<BundleSize, 'bytes'> {
+function partsOf(metafile: Metafile): Pick<BundleSize, 'parts' | 'inputs'> {
   const output = Object.values(metafile.outputs)[0];
   const parts = new Map<string, number>();
   for (const [file, { bytesInOutput }] of Object.entries(output.inputs)) {

@@ -204,24 +204,30 @@ export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) =>
     const endBudget = parent ? requestStarted(parent, budgeted, sentAt) : undefined;
     let settled = false;
     let stopped = false;
-    perform({ context: input.context, apiKey, controller, now: () => clockNow(system) }).then(
-      (event) => {
-        settled = true;
-        if (event && parent) requestAnswered(parent, budgeted, event.type, sentAt, clockNow(system));
-        if (event && !stopped) sendBack({ ...event, at: clockNow(system) });
-      },
-      (error: unknown) => {
-        settled = true;
-        if (stopped) return;
-        const message = error instanceof Error ? error.message : String(error);
-        sendBack({
-          type: 'http.transient',
-          reason: 'protocol',
-          message: `could not read the answer: ${message}`,
-          at: clockNow(system),
-        });
-      },
-    );
+    // React StrictMode starts an actor, stops it and starts it again in one task, and @xstate/react restores it
+    // from its snapshot, so this actor runs twice: waiting one microtask, the first run's request never leaves
+    // (a Depicta story would be created, and charged, twice).
+    queueMicrotask(() => {
+      if (stopped) return;
+      perform({ context: input.context, apiKey, controller, now: () => clockNow(system) }).then(
+        (event) => {
+          settled = true;
+          if (event && parent) requestAnswered(parent, budgeted, event.type, sentAt, clockNow(system));
+          if (event && !stopped) sendBack({ ...event, at: clockNow(system) });
+        },
+        (error: unknown) => {
+          settled = true;
+          if (stopped) return;
+          const message = error instanceof Error ? error.message : String(error);
+          sendBack({
+            type: 'http.transient',
+            reason: 'protocol',
+            message: `could not read the answer: ${message}`,
+            at: clockNow(system),
+          });
+        },
+      );
+    });
     return () => {
       stopped = true;
       // Aborting builds a DOMException with a stack: only worth it while the request is still out.

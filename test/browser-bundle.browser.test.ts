@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundle } from '../bench/bundle-size.js';
 import { PERCEPTIS_TEST_KEY } from '../src/simulator/perceptis.js';
 import { startSimulator, type Simulator } from '../src/simulator/server.js';
-import { browserTestsRun, launchChromium, serveFiles, warnIfSkipped, type HeadlessChromium, type StaticSite } from './support/chromium.js';
+import { browserTestsRun, closeInOrder, launchChromium, serveFiles, warnIfSkipped, type HeadlessChromium, type StaticSite } from './support/chromium.js';
 
 warnIfSkipped('browser-bundle');
 
@@ -44,11 +44,7 @@ describe.skipIf(!browserTestsRun)('the library in headless Chromium', () => {
     chromium = await launchChromium();
   }, 60_000);
 
-  afterAll(async () => {
-    await chromium?.close();
-    await site?.close();
-    await sim?.close();
-  });
+  afterAll(() => closeInOrder(chromium, site, sim));
 
   it('runs a Perceptis job against the simulator to succeeded, through CORS, with Web Crypto only', async () => {
     sim.perceptis.scripts.push({ steps: [{ status: 'pending' }, { status: 'processing' }, { status: 'completed', variants: 1 }] });

@@ -17,6 +17,12 @@ describe('bundle size (esbuild, minified, for the browser)', () => {
     expect(app.inputs.filter((file) => /machines\/(?!perceptis)/.test(file))).toEqual([]);
   });
 
+  it('a provider entry has settle too, and the same app from it is no bigger', async () => {
+    const fromSubpath = ONE_PROVIDER_APP.replace("from 'jobcharts'", "from 'jobcharts/perceptis'");
+    const app = await bundle(fromSubpath, { source: 'src', platform: 'browser' });
+    expect(app.bytes).toBeLessThanOrEqual(BUDGET);
+  });
+
   const browserEntries = ['jobcharts', 'jobcharts/perceptis', 'jobcharts/bland', 'jobcharts/depicta', 'jobcharts/cata', 'jobcharts/markdown2pdf', 'jobcharts/inspect'];
   it.each(browserEntries)('every export of %s bundles for the browser, without Node built-ins', async (specifier) => {
     const entry = specifier.replace(/^jobcharts\/?/, '');

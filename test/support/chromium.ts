@@ -65,3 +65,8 @@ export async function serveFiles(files: Record<string, { type: string; body: str
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** Closes what a browser test opened, in order, skipping what never opened (a failed `beforeAll`). */
+export async function closeInOrder(...opened: ({ close(): Promise<void> } | undefined)[]): Promise<void> {
+  for (const thing of opened) await thing?.close();
+}

@@ -9,7 +9,7 @@
  * `provider`, what Perceptis last said, and `poller`, what we are doing about it — then one of five ends.
  * Download links are short-lived: for fresh ones, attach to the finished job again (`input.jobId`).
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from '../src/core/random.js';
 import { setup } from 'xstate';
 import { clockNow, jobClock } from '../src/core/clock.js';
 import type { CancelEvent } from '../src/core/events.js';

@@ -8,3 +8,4 @@ export {
   type CataOutcome,
 } from '../machines/cata.js';
 export type { CataLogEntry, CataRequest, CataResult, CataTestResult, CataTopic } from './providers/cata/schema.js';
+export { settle, type JobOutcome, type JobError, type Rejection } from './core/outcome.js';

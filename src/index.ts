@@ -11,4 +11,3 @@ export { SNAPSHOT_SCHEMA_VERSION } from './core/job.js';
 export { defaultPollOptions, MAX_TIMER_MS, type PollOptions } from './core/options.js';
 export { nextDelay, parseRetryAfter, type DelayInput, type WaitKind } from './core/delay.js';
 export { setRateLimit, rateBudgetStats, clearRateBudgets, type RateLimit, type BudgetStats } from './core/budget.js';
-export { inspect, type InspectOptions, type JobInspector } from './inspect/index.js';

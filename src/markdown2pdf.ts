@@ -7,3 +7,4 @@ export {
   type PaidEvent,
 } from '../machines/markdown2pdf.js';
 export type { Markdown2pdfOffer, Markdown2pdfPayment, Markdown2pdfRequest, Markdown2pdfResult } from './providers/markdown2pdf/schema.js';
+export { settle, type JobOutcome, type JobError, type Rejection } from './core/outcome.js';

@@ -149,6 +149,21 @@ describe('requestActor: one exchange, one event, nothing after the state is left
     expect((other as unknown as { answer: { message: string } }).answer.message).toBe('could not read the answer: plain words');
   });
 
+  it('an actor stopped in the task it started in sends no request (React StrictMode mounts, unmounts, mounts)', async () => {
+    let sent = 0;
+    const chart = oneRequest(async () => {
+      sent += 1;
+      return null;
+    });
+    // What @xstate/react's useActor does under StrictMode: start, stop at once, then the component's real start.
+    const first = createActor(chart).start();
+    first.stop();
+    const second = createActor(chart).start();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(sent).toBe(1);
+    second.stop();
+  });
+
   it('a client that gives no event sends nothing', async () => {
     const actor = createActor(oneRequest(async () => null)).start();
     await new Promise((r) => setTimeout(r, 20));
@@ -165,6 +180,7 @@ describe('requestActor: one exchange, one event, nothing after the state is left
         return new Promise((_, reject) => (fail = reject));
       }),
     ).start();
+    await Promise.resolve();
     actor.stop();
     expect(signal.aborted).toBe(true);
     fail(new Error('late'));

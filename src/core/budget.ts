@@ -13,7 +13,9 @@
  * holds a key, and its ids mean nothing outside the process. Time is always the caller's clock (the actor
  * system's: `SimulatedClock` in tests), passed in as `now`.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { hmac } from '@noble/hashes/hmac';
+import { sha256 } from '@noble/hashes/sha2';
+import { randomBytes, toHex } from './random.js';
 import { fromCallback, type AnyActorRef, type EventObject } from 'xstate';
 import { parentOf, startInputOf } from './start-input.js';
 import { trimBaseUrl } from './url.js';
@@ -218,7 +220,8 @@ function originOf(provider: string, baseUrl: string): Origin {
 }
 
 function budgetId(provider: string, baseUrl: string, apiKey: string): string {
-  return createHmac('sha256', secret).update(`${provider}\n${baseUrl}\n${apiKey}`).digest('base64url');
+  // Synchronous HMAC (Web Crypto's is async): the id is needed in the same tick as the request it admits.
+  return toHex(hmac(sha256, secret, new TextEncoder().encode(`${provider}\n${baseUrl}\n${apiKey}`)));
 }
 
 function budgetOf(origin: Origin, id: string, create: boolean): RateBudget | undefined {

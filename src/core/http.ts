@@ -1,9 +1,8 @@
-import { ofetch } from 'ofetch';
-import type { z } from 'zod';
+import type { Schema } from './schema.js';
 import type { HttpFailureEvent, RefusalEvent, TransientEvent } from './events.js';
 import { parseRetryAfter } from './delay.js';
 import { redactSignedQueries } from './secrets.js';
-import { describeSchemaError } from './schema.js';
+import { checkSchema, describeSchemaError } from './schema.js';
 import { hideSecrets } from './provider-data.js';
 
 /** A response as it came off the wire: the body is kept as text so an unreadable body is an outcome, not a throw. */
@@ -39,6 +38,9 @@ export interface HttpRequest {
  */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
+/** The HTTP client (with, on Node, its fetch polyfill) loads at the first request, not when the package is imported. */
+let client: Promise<typeof import('ofetch')> | undefined;
+
 /**
  * Sends one request. Resolves with the answer whatever its status, or with a transient failure event
  * for network errors and time-outs. Resolves `null` when the caller aborted `controller` (the job was cancelled).
@@ -53,6 +55,7 @@ export async function sendRequest(request: HttpRequest): Promise<HttpAnswer | Tr
   }, request.timeoutMs);
   try {
     const hasBody = request.json !== undefined;
+    const { ofetch } = await (client ??= import('ofetch'));
     const response = await ofetch.raw(request.url, {
       method: request.method,
       headers: {
@@ -214,7 +217,7 @@ export interface JsonBody<T> {
 export interface JsonExchange<T, TFailure> {
   request: HttpRequest;
   /** The documented 2xx body. */
-  schema: z.ZodType<T>;
+  schema: Schema<T>;
   /** Names the body in a protocol failure, e.g. `'status answer'`. */
   what: string;
   /** The chart's event for a non-2xx answer (usually {@link classifyFailure} with the provider's words). */
@@ -238,7 +241,7 @@ export async function callJson<T, TFailure>(
   }
   // The body is parsed as it came: replacing a short key in the raw text could break its JSON (`"e"` in `"message"`).
   // The event the client builds from it has the key replaced in its values (see requestActor).
-  const parsed = exchange.schema.safeParse(parseJson(sent.text));
+  const parsed = checkSchema(exchange.schema, parseJson(sent.text));
   if (!parsed.success) return protocolFailure(exchange.what, describeSchemaError(parsed.error, answer.text), answer.status);
   return { body: parsed.data, answer };
 }

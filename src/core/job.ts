@@ -1,5 +1,5 @@
 import { assign, fromCallback, type AnyActorRef, type EventObject } from 'xstate';
-import type { z } from 'zod';
+import { checkSchema, type Schema, type SchemaShape } from './schema.js';
 import type { HttpRequest } from './http.js';
 import { parentOf, startInputOf as readStartInput } from './start-input.js';
 import { clockNow } from './clock.js';
@@ -85,13 +85,13 @@ export interface JobSpec<TRequest> {
   provider: string;
   defaults: Partial<PollOptions>;
   /** The provider's create request, checked before anything is sent. */
-  requestSchema: z.ZodType<TRequest>;
+  requestSchema: Schema<TRequest>;
   /** The provider's job ids (string uuid, integer…). */
-  jobIdSchema: z.ZodType;
+  jobIdSchema: Schema;
   /** Whether the provider needs `apiKey`. */
   needsKey: boolean;
   /** Options of the chart's own beside {@link PollOptions}, e.g. Cata's `answerTimeoutMs`: their checks and defaults. */
-  extraOptions?: { shape: z.ZodRawShape; defaults: Record<string, unknown> };
+  extraOptions?: { shape: SchemaShape; defaults: Record<string, unknown> };
 }
 
 /** Builds the shared part of a chart's initial context; never throws (a problem ends the job rejected). */
@@ -154,11 +154,11 @@ function inputProblem<TRequest>(input: JobInput<TRequest, unknown> | undefined, 
   const hasJobId = input.jobId !== undefined;
   if (hasRequest === hasJobId) return 'give either request (to submit a job) or jobId (to attach to one), not both';
   if (hasJobId) {
-    const id = spec.jobIdSchema.safeParse(input.jobId);
+    const id = checkSchema(spec.jobIdSchema, input.jobId);
     if (!id.success) return `jobId is not a ${spec.provider} job id: ${JSON.stringify(input.jobId)}`;
     return null;
   }
-  const request = spec.requestSchema.safeParse(input.request);
+  const request = checkSchema(spec.requestSchema, input.request);
   if (!request.success) {
     const issue = request.error.issues[0];
     return `request.${issue.path.join('.')}: ${issue.message}`;
@@ -210,19 +210,25 @@ export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) =>
     const endBudget = parent ? requestStarted(parent, budgeted, sentAt) : undefined;
     let settled = false;
     let stopped = false;
-    perform({ context: input.context, apiKey, controller, now: () => clockNow(system) }).then(
-      (event) => {
-        settled = true;
-        if (event && parent) requestAnswered(parent, budgeted, event.type, sentAt, clockNow(system));
-        if (event && !stopped) sendEvent(event);
-      },
-      (error: unknown) => {
-        settled = true;
-        if (stopped) return;
-        const message = error instanceof Error ? error.message : String(error);
-        sendEvent({ type: 'http.transient', reason: 'protocol', message: `could not read the answer: ${message}` });
-      },
-    );
+    // React StrictMode starts an actor, stops it and starts it again in one task, and @xstate/react restores it
+    // from its snapshot, so this actor runs twice: waiting one microtask, the first run's request never leaves
+    // (a Depicta story would be created, and charged, twice).
+    queueMicrotask(() => {
+      if (stopped) return;
+      perform({ context: input.context, apiKey, controller, now: () => clockNow(system) }).then(
+        (event) => {
+          settled = true;
+          if (event && parent) requestAnswered(parent, budgeted, event.type, sentAt, clockNow(system));
+          if (event && !stopped) sendEvent(event);
+        },
+        (error: unknown) => {
+          settled = true;
+          if (stopped) return;
+          const message = error instanceof Error ? error.message : String(error);
+          sendEvent({ type: 'http.transient', reason: 'protocol', message: `could not read the answer: ${message}` });
+        },
+      );
+    });
     return () => {
       stopped = true;
       // Aborting builds a DOMException with a stack: only worth it while the request is still out.

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { checkSchema, type SchemaShape } from './schema.js';
 import type { RateLimit } from './budget.js';
 
 /** The largest delay `setTimeout` can hold (2^31 − 1 ms, about 24.8 days). */
@@ -49,29 +50,26 @@ export const defaultPollOptions: PollOptions = {
   maxRetryAfterMs: 10 * 60_000,
 };
 
-const duration = z.number().finite().nonnegative();
-const optionsSchema = z
-  .object({
+const duration = z.number().check(z.nonnegative());
+const optionsSchema = z.strictObject({
     pollIntervalMs: duration,
-    pollGrowth: z.number().finite().min(1),
+    pollGrowth: z.number().check(z.gte(1)),
     maxPollIntervalMs: duration,
     minDelayMs: duration,
-    jitter: z.number().min(0).max(1),
-    timeoutMs: z.union([z.number().positive(), z.literal(Infinity)]),
-    maxRetries: z.number().int().nonnegative(),
+    jitter: z.number().check(z.gte(0), z.lte(1)),
+    timeoutMs: z.union([z.number().check(z.positive()), z.literal(Infinity)]),
+    maxRetries: z.int().check(z.nonnegative()),
     retryDelayMs: duration,
-    requestTimeoutMs: z.number().positive().max(MAX_TIMER_MS),
+    requestTimeoutMs: z.number().check(z.positive(), z.lte(MAX_TIMER_MS)),
     maxRetryAfterMs: duration,
-    rateLimit: z
-      .object({
-        requestsPerSecond: z.number().finite().positive().optional(),
-        maxConcurrent: z.number().int().positive().optional(),
-        burst: z.number().int().positive().optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
+    rateLimit: z.optional(
+      z.strictObject({
+        requestsPerSecond: z.optional(z.number().check(z.positive())),
+        maxConcurrent: z.optional(z.int().check(z.positive())),
+        burst: z.optional(z.int().check(z.positive())),
+      }),
+    ),
+});
 
 /**
  * Merges a user's options over a provider's defaults and checks them.
@@ -91,7 +89,7 @@ export function resolvePollOptions(
 export function resolveJobOptions<TOptions extends PollOptions>(
   providerDefaults: Partial<TOptions>,
   user: Partial<TOptions> | undefined,
-  extra: z.ZodRawShape,
+  extra: SchemaShape,
 ): { options: TOptions } | { problem: string } {
   const given = stripUndefined(user ?? {}) as Partial<PollOptions>;
   const merged = { ...defaultPollOptions, ...providerDefaults, ...given } as TOptions;
@@ -99,7 +97,7 @@ export function resolveJobOptions<TOptions extends PollOptions>(
   if (given.maxPollIntervalMs === undefined && typeof given.pollIntervalMs === 'number' && merged.maxPollIntervalMs < given.pollIntervalMs) {
     merged.maxPollIntervalMs = given.pollIntervalMs;
   }
-  const parsed = schemaWith(extra).safeParse(merged);
+  const parsed = checkSchema(schemaWith(extra), merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return { problem: `options.${issue.path.join('.')}: ${issue.message}` };
@@ -114,11 +112,11 @@ export function resolveJobOptions<TOptions extends PollOptions>(
  * The options schema with a chart's own options, made once per `extra` shape: zod compiles each new object schema
  * on its first parse, which cost more than the rest of starting a job when it happened for every job.
  */
-const extendedSchemas = new WeakMap<z.ZodRawShape, z.ZodType>();
-function schemaWith(extra: z.ZodRawShape): z.ZodType {
+const extendedSchemas = new WeakMap<SchemaShape, z.ZodMiniType>();
+function schemaWith(extra: SchemaShape): z.ZodMiniType {
   if (!Object.keys(extra).length) return optionsSchema;
   let schema = extendedSchemas.get(extra);
-  if (!schema) extendedSchemas.set(extra, (schema = optionsSchema.extend(extra)));
+  if (!schema) extendedSchemas.set(extra, (schema = z.extend(optionsSchema, extra)));
   return schema;
 }
 

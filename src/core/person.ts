@@ -6,7 +6,8 @@
  */
 import { assign, type AnyActorRef, type EventObject } from 'xstate';
 import { clockNow } from './clock.js';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import type { SchemaShape } from './schema.js';
 
 export interface PersonWaitContext {
   /** Since when the job has been waiting for a person; null while it is not. */
@@ -55,13 +56,13 @@ export const personWaitActions = personWaitActionsTyped as { [K in keyof typeof 
  * `paymentTimeoutMs`): milliseconds, or `Infinity` (the default) for no limit. For `JobSpec.extraOptions`.
  * The same object for the same name, so the options schema extended with it is made once (see options.ts).
  */
-export function personTimeoutOption(name: string): { shape: z.ZodRawShape; defaults: Record<string, number> } {
+export function personTimeoutOption(name: string): { shape: SchemaShape; defaults: Record<string, number> } {
   let option = personTimeoutOptions.get(name);
   if (!option) {
-    option = { shape: { [name]: z.union([z.number().positive(), z.literal(Infinity)]) }, defaults: { [name]: Infinity } };
+    option = { shape: { [name]: z.union([z.number().check(z.positive()), z.literal(Infinity)]) }, defaults: { [name]: Infinity } };
     personTimeoutOptions.set(name, option);
   }
   return option;
 }
 
-const personTimeoutOptions = new Map<string, { shape: z.ZodRawShape; defaults: Record<string, number> }>();
+const personTimeoutOptions = new Map<string, { shape: SchemaShape; defaults: Record<string, number> }>();

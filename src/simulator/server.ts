@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import type { SimAnswer, SimRequest, SimRoute } from './http.js';
 import { KeyLimits, type KeyLimit } from './ratelimit.js';
+import { answeredByGate } from './cors.js';
 import { FaultPlan, faultLabel, playHugeBody, playsAfterProvider, playTrickle, replacementAnswer, spoilBody } from './faults.js';
 import { PerceptisSim, type PerceptisSimOptions } from './perceptis.js';
 import { Markdown2pdfSim, type Markdown2pdfSimOptions } from './markdown2pdf.js';
@@ -86,6 +87,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const faults = new FaultPlan();
   let inFlight = 0;
   let baseUrl = '';
+  let port = 0;
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
@@ -100,6 +102,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     inFlight += 1;
     res.once('close', () => (inFlight -= 1));
+    if (answeredByGate(req, res, port)) return;
     const url = new URL(req.url ?? '/', baseUrl);
     const method = req.method ?? 'GET';
     const route = routes.find((r) => r.method === method && r.pattern.test(url.pathname));
@@ -146,7 +149,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   baseUrl = `http://127.0.0.1:${port}`;
 
   return {

@@ -1,3 +1,4 @@
+import { checkSchema } from '../../core/schema.js';
 import { refusalEventTypes, type HttpFailureEvent, type RefusalEvent } from '../../core/events.js';
 import {
   callJson,
@@ -69,7 +70,7 @@ function refusalInBody(errors: readonly BlandErrorEntry[], httpStatus: number): 
 
 /** A non-2xx answer: the generic meaning of its status, unless Bland's words say more (e.g. "Job not found"). */
 function blandFailure(answer: HttpAnswer, now: number): HttpFailureEvent {
-  const body = blandErrorBodySchema.safeParse(parseJson(answer.text));
+  const body = checkSchema(blandErrorBodySchema, parseJson(answer.text));
   const words = body.success ? blandWords(body.data.errors) : {};
   const event = classifyFailure(answer, () => words, now);
   const byWords = kindFromWords(words);

@@ -1,3 +1,4 @@
+import { checkSchema } from '../../core/schema.js';
 import type { HttpFailureEvent, RefusalEvent } from '../../core/events.js';
 import { callJson, classifyFailure, isJsonBody, protocolFailure, type HttpAnswer, type ProviderWords } from '../../core/http.js';
 import { requestFor, type ProviderCall } from '../../core/job.js';
@@ -60,7 +61,7 @@ const auth = (apiKey: string) => ({ 'x-api-key': apiKey });
 
 /** Cata's words from `{ error: { code, message, details, field } }`, or from its `{ code, isSuccess: false, message }` envelope. */
 export function readCataWords(body: unknown): ProviderWords {
-  const error = cataErrorSchema.safeParse(body);
+  const error = checkSchema(cataErrorSchema, body);
   if (error.success) {
     const { code, message, details } = error.data.error;
     const words = [message, details].filter((w): w is string => typeof w === 'string' && w.trim() !== '');
@@ -69,7 +70,7 @@ export function readCataWords(body: unknown): ProviderWords {
       ...(words.length ? { message: [...new Set(words)].join(': ') } : {}),
     };
   }
-  const envelope = cataEnvelopeErrorSchema.safeParse(body);
+  const envelope = checkSchema(cataEnvelopeErrorSchema, body);
   if (envelope.success) {
     const { code, message } = envelope.data;
     return { ...(code === undefined ? {} : { code: String(code) }), message };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** What an adapter script is for (`topic` of `POST /api/v1/adapter-scripts/generate`). */
 export const cataTopics = [
@@ -14,20 +14,20 @@ export type CataTopic = (typeof cataTopics)[number];
 
 /** `POST /api/v1/adapter-scripts/generate` body: the POS provider to integrate, and what the script does. */
 export const cataRequestSchema = z.object({
-  provider: z.string().trim().min(1, 'provider must not be empty'),
+  provider: z.string().check(z.trim(), z.minLength(1, 'provider must not be empty')),
   topic: z.enum(cataTopics),
 });
 export type CataRequest = z.infer<typeof cataRequestSchema>;
 
 /** Cata's job ids are integers. */
-export const cataJobIdSchema = z.number().int().nonnegative();
+export const cataJobIdSchema = z.int().check(z.nonnegative());
 
 /** `POST …/generate` answer. */
 export const cataCreatedSchema = z.looseObject({
-  code: z.number().optional(),
+  code: z.optional(z.number()),
   jobId: cataJobIdSchema,
-  message: z.string().nullish(),
-  isSuccess: z.boolean().optional(),
+  message: z.nullish(z.string()),
+  isSuccess: z.optional(z.boolean()),
 });
 
 export const cataStatusValues = ['pending', 'running', 'needs_clarification', 'completed', 'failed'] as const;
@@ -37,19 +37,19 @@ export type CataStage = (typeof cataStageValues)[number];
 
 /** One run of the draft script against sample data. */
 export const cataTestResultSchema = z.looseObject({
-  attempt: z.number().int(),
+  attempt: z.int(),
   passed: z.boolean(),
-  error: z.string().nullish(),
-  outputPreview: z.string().nullish(),
-  outputCount: z.number().int().nullish(),
-  timestamp: z.string().nullish(),
+  error: z.nullish(z.string()),
+  outputPreview: z.nullish(z.string()),
+  outputCount: z.nullish(z.int()),
+  timestamp: z.nullish(z.string()),
 });
 export type CataTestResult = z.infer<typeof cataTestResultSchema>;
 
 export const cataLogEntrySchema = z.looseObject({
   stage: z.string(),
   message: z.string(),
-  timestamp: z.string().nullish(),
+  timestamp: z.nullish(z.string()),
 });
 export type CataLogEntry = z.infer<typeof cataLogEntrySchema>;
 
@@ -58,28 +58,28 @@ export type CataLogEntry = z.infer<typeof cataLogEntrySchema>;
  * that only make sense at some point of the pipeline (question, answer, result) are read as nullable.
  */
 export const cataJobSchema = z.looseObject({
-  id: z.number().int().optional(),
-  provider: z.string().nullish(),
-  topic: z.string().nullish(),
+  id: z.optional(z.int()),
+  provider: z.nullish(z.string()),
+  topic: z.nullish(z.string()),
   status: z.string(),
   stage: z.string(),
-  hypothesis: z.string().nullish(),
-  testResults: z.array(cataTestResultSchema).nullish(),
-  clarification: z.string().nullish(),
-  humanResponse: z.string().nullish(),
-  logs: z.array(cataLogEntrySchema).nullish(),
-  retries: z.number().int().nullish(),
-  resultScriptId: z.number().int().nullish(),
-  createdAt: z.string().nullish(),
-  updatedAt: z.string().nullish(),
+  hypothesis: z.nullish(z.string()),
+  testResults: z.nullish(z.array(cataTestResultSchema)),
+  clarification: z.nullish(z.string()),
+  humanResponse: z.nullish(z.string()),
+  logs: z.nullish(z.array(cataLogEntrySchema)),
+  retries: z.nullish(z.int()),
+  resultScriptId: z.nullish(z.int()),
+  createdAt: z.nullish(z.string()),
+  updatedAt: z.nullish(z.string()),
 });
 export type CataJob = z.infer<typeof cataJobSchema>;
 
 /** Cata wraps every answer in `{ code, isSuccess, message }`. */
 const envelope = {
-  code: z.number().optional(),
-  isSuccess: z.boolean().optional(),
-  message: z.string().nullish(),
+  code: z.optional(z.number()),
+  isSuccess: z.optional(z.boolean()),
+  message: z.nullish(z.string()),
 };
 
 /** `GET …/jobs/{jobId}` answer. */
@@ -91,16 +91,16 @@ export const cataRespondedSchema = z.looseObject(envelope);
 /** Error bodies (404, 401, 400): `{ error: { code, message, details, field } }`. */
 export const cataErrorSchema = z.looseObject({
   error: z.looseObject({
-    code: z.union([z.number(), z.string()]).optional(),
-    message: z.string().optional(),
-    details: z.string().nullish(),
-    field: z.string().nullish(),
+    code: z.optional(z.union([z.number(), z.string()])),
+    message: z.optional(z.string()),
+    details: z.nullish(z.string()),
+    field: z.nullish(z.string()),
   }),
 });
 
 /** A 4xx in the envelope shape (`isSuccess: false`), which Cata's wrapper also uses. */
 export const cataEnvelopeErrorSchema = z.looseObject({
-  code: z.union([z.number(), z.string()]).optional(),
+  code: z.optional(z.union([z.number(), z.string()])),
   isSuccess: z.literal(false),
   message: z.string(),
 });

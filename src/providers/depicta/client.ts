@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { checkSchema } from '../../core/schema.js';
+import * as z from 'zod/mini';
 import type { HttpFailureEvent } from '../../core/events.js';
 import { callJson, classifyFailure, isJsonBody, protocolFailure, type HttpAnswer, type ProviderWords } from '../../core/http.js';
 import { requestFor, type ProviderCall } from '../../core/job.js';
@@ -26,7 +27,7 @@ const auth = (apiKey: string) => ({ authorization: `Bearer ${apiKey}` });
 
 /** Depicta's error body names its code `error` and its words `message`. */
 export function readDepictaWords(body: unknown): ProviderWords {
-  const parsed = depictaErrorSchema.safeParse(body);
+  const parsed = checkSchema(depictaErrorSchema, body);
   return parsed.success ? { code: parsed.data.error, message: parsed.data.message } : {};
 }
 
@@ -54,9 +55,9 @@ export async function createDepictaJob(call: ProviderCall, request: DepictaReque
     onFailure: failureOf(call),
   });
   if (!isJsonBody(got)) return got;
-  const created = depictaCreatedSchema.safeParse(got.body);
+  const created = checkSchema(depictaCreatedSchema, got.body);
   if (created.success) return { type: 'submit.accepted', jobId: created.data.job_id };
-  const fromHeader = depictaJobIdSchema.safeParse(got.answer.headers.get('x-depicta-job-id'));
+  const fromHeader = checkSchema(depictaJobIdSchema, got.answer.headers.get('x-depicta-job-id'));
   if (fromHeader.success) return { type: 'submit.accepted', jobId: fromHeader.data };
   return protocolFailure('create answer', describeSchemaError(created.error, got.answer.text), got.answer.status);
 }

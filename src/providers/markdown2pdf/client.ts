@@ -1,3 +1,4 @@
+import { checkSchema } from '../../core/schema.js';
 import type { HttpFailureEvent } from '../../core/events.js';
 import {
   callJson,
@@ -40,7 +41,7 @@ export type Markdown2pdfCall = Omit<ProviderCall, 'apiKey'>;
 
 /** The provider's words in an error body: a 422's `detail[]` (each `loc: msg`), or a plain `detail` sentence. */
 export function readMarkdown2pdfWords(body: unknown): ProviderWords {
-  const validation = markdown2pdfValidationErrorSchema.safeParse(body);
+  const validation = checkSchema(markdown2pdfValidationErrorSchema, body);
   if (validation.success && validation.data.detail.length > 0) {
     const items = validation.data.detail;
     return {
@@ -48,7 +49,7 @@ export function readMarkdown2pdfWords(body: unknown): ProviderWords {
       message: items.map((d) => (d.loc?.length ? `${d.loc.join('.')}: ${d.msg}` : d.msg)).join('; '),
     };
   }
-  const detail = markdown2pdfDetailSchema.safeParse(body);
+  const detail = checkSchema(markdown2pdfDetailSchema, body);
   return detail.success ? { message: detail.data.detail } : {};
 }
 
@@ -58,7 +59,7 @@ const failureOf = (call: Markdown2pdfCall) => (answer: HttpAnswer) => classifyFa
 function paymentOrFailure(call: Markdown2pdfCall) {
   return (answer: HttpAnswer): Markdown2pdfAnswerEvent => {
     if (answer.status !== 402) return failureOf(call)(answer);
-    const offer = markdown2pdfPaymentRequiredSchema.safeParse(parseJson(answer.text));
+    const offer = checkSchema(markdown2pdfPaymentRequiredSchema, parseJson(answer.text));
     if (!offer.success) return failureOf(call)(answer);
     const { offers, payment_context_token, payment_request_url } = offer.data;
     return {

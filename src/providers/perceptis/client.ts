@@ -1,3 +1,4 @@
+import { checkSchema } from '../../core/schema.js';
 import type { HttpFailureEvent } from '../../core/events.js';
 import { requestFor, type ProviderCall } from '../../core/job.js';
 import {
@@ -31,7 +32,7 @@ export type PerceptisCall = ProviderCall;
 const auth = (apiKey: string) => ({ authorization: `Bearer ${apiKey}` });
 
 export function readPerceptisWords(body: unknown): ProviderWords {
-  const parsed = perceptisErrorSchema.safeParse(body);
+  const parsed = checkSchema(perceptisErrorSchema, body);
   return parsed.success ? { code: parsed.data.error.code, message: parsed.data.error.message } : {};
 }
 

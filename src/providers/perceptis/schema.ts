@@ -1,24 +1,24 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** `POST /api/v1/generate` body. */
 export const perceptisRequestSchema = z.object({
-  prompt: z.string().trim().min(1, 'prompt must not be empty'),
+  prompt: z.string().check(z.trim(), z.minLength(1, 'prompt must not be empty')),
   output_type: z.enum(['single_slide', 'deck']),
-  template_name: z.string().optional(),
-  variant_count: z.number().int().min(1).optional(),
-  reference_images: z.array(z.object({ data: z.string(), mime_type: z.string() })).optional(),
+  template_name: z.optional(z.string()),
+  variant_count: z.optional(z.int().check(z.gte(1))),
+  reference_images: z.optional(z.array(z.object({ data: z.string(), mime_type: z.string() }))),
 });
 export type PerceptisRequest = z.infer<typeof perceptisRequestSchema>;
 
-export const perceptisJobIdSchema = z.string().min(1);
+export const perceptisJobIdSchema = z.string().check(z.minLength(1));
 
 /** `POST /api/v1/generate` answer: `{ job_id, … }`. */
 export const perceptisCreatedSchema = z.looseObject({ job_id: perceptisJobIdSchema });
 
 export const perceptisDownloadSchema = z.looseObject({
-  url: z.string().min(1),
+  url: z.string().check(z.minLength(1)),
   format: z.string(),
-  variant: z.number().optional(),
+  variant: z.optional(z.number()),
 });
 export type PerceptisDownload = z.infer<typeof perceptisDownloadSchema>;
 
@@ -28,14 +28,14 @@ export const perceptisStatusValues = ['pending', 'processing', 'completed', 'fai
 export const perceptisStatusSchema = z.looseObject({
   job_id: z.string(),
   status: z.string(),
-  output_type: z.string().optional(),
-  downloads: z.array(perceptisDownloadSchema).nullish(),
-  error: z.looseObject({ code: z.string().optional(), message: z.string() }).nullish(),
+  output_type: z.optional(z.string()),
+  downloads: z.nullish(z.array(perceptisDownloadSchema)),
+  error: z.nullish(z.looseObject({ code: z.optional(z.string()), message: z.string() })),
 });
 
 /** Error bodies: `{ "error": { "code", "message" } }`. */
 export const perceptisErrorSchema = z.looseObject({
-  error: z.looseObject({ code: z.string().optional(), message: z.string().optional() }),
+  error: z.looseObject({ code: z.optional(z.string()), message: z.optional(z.string()) }),
 });
 
 export interface PerceptisResult {

@@ -12,3 +12,5 @@ export { defaultPollOptions, MAX_TIMER_MS, type PollOptions } from './core/optio
 export { nextDelay, parseRetryAfter, type DelayInput, type WaitKind } from './core/delay.js';
 export { setRateLimit, rateBudgetStats, clearRateBudgets, type RateLimit, type BudgetStats } from './core/budget.js';
 export { inspect, type InspectOptions, type JobInspector } from './inspect/index.js';
+export { fetchTransport } from './core/transport/fetch.js';
+export type { HttpTransport, TransportRequest, HttpAnswer, AnswerHeaders } from './core/transport/types.js';

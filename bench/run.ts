@@ -32,7 +32,7 @@ const sizes = listFlag('sizes')?.map(Number) ?? (quick ? [100, 1_000] : [100, 1_
  * machine one run's CPU ratio moves by ±0.3×, so the tables show medians: of each variant's runs, and of the
  * rounds' ratios (every run is in the JSON).
  */
-const ROUNDS = quick ? 1 : 3;
+const ROUNDS = Number(listFlag('rounds')?.[0] ?? (quick ? 1 : 3));
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc (npm run bench does)');
 
@@ -40,6 +40,8 @@ const allVariants = ['ofetch loop', 'undici loop', 'smithy waiter', 'azure core-
 type Variant = (typeof allVariants)[number];
 /** `--only=jobcharts` (for a profile: `node --cpu-prof dist/bench.mjs --only=jobcharts --sizes=1000 --quick`). */
 const only = listFlag('only');
+/** `--out=reports/x.json`: where the figures go (default reports/bench.json). */
+const outFile = listFlag('out')?.[0] ?? 'reports/bench.json';
 const variants = only ? allVariants.filter((v) => only.includes(v)) : allVariants;
 const profiling = only !== undefined;
 
@@ -449,7 +451,12 @@ async function main() {
   for (const variant of variants) await throughput(sim, baseUrl, variant, 100);
 
   const perN: PerN[] = [];
-  for (const n of sizes) perN.push(await measure(sim, baseUrl, n, started));
+  mkdirSync('reports', { recursive: true });
+  for (const n of sizes) {
+    perN.push(await measure(sim, baseUrl, n, started));
+    // Kept after each N: a run stopped later still leaves its figures.
+    writeFileSync(outFile, `${JSON.stringify({ date: new Date().toISOString(), partial: true, loadAverage: os.loadavg(), perN }, null, 2)}\n`);
+  }
   if (profiling) {
     await sim.call('close');
     return console.log(tables(perN));
@@ -479,8 +486,7 @@ async function main() {
     limiter: { configured, learnt },
     totalSeconds: (Date.now() - started) / 1000,
   };
-  mkdirSync('reports', { recursive: true });
-  writeFileSync('reports/bench.json', `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
 
   const summary = [
     `Run ${report.date.slice(0, 16)} UTC, Node ${process.version}, ${report.cpus} CPUs, ${compiled ? 'compiled' : 'under tsx'}${quick ? ', --quick' : ''}; ` +
@@ -501,8 +507,9 @@ async function main() {
     '```',
   ].join('\n');
   console.log(summary);
-  if (!quick) writeResults(summary);
-  console.log(`\nreports/bench.json written${quick ? '' : ', bench/RESULTS.md updated'} (${fmt(report.totalSeconds, 0)} s)`);
+  const full = !quick && !process.argv.some((a) => /^--(sizes|rounds|out)=/.test(a));
+  if (full) writeResults(summary);
+  console.log(`\n${outFile} written${full ? ', bench/RESULTS.md updated' : ''} (${fmt(report.totalSeconds, 0)} s)`);
 }
 
 await main();

@@ -13,6 +13,7 @@ export default defineConfig({
     cli: 'src/cli/main.ts',
     visualizer: 'src/visualizer.ts',
     inspect: 'src/inspect/index.ts',
+    undici: 'src/undici.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -1,8 +1,9 @@
 /**
  * `npm run bench [-- --quick]`: N concurrent jobs (Perceptis and Depicta, half each) against the simulated
- * providers in this process (the simulator in a worker thread), run two ways — jobcharts actors and a hand-written
- * async loop per job — plus the shared rate budget against the simulator's per-key limit. Prints a table and
- * writes reports/bench.json. See README "Performance".
+ * providers in this process (the simulator in a worker thread), run five ways in interleaved rounds — a hand-written
+ * ofetch loop, a bare loop on undici's `request()` (the floor), AWS's smithy waiter, Azure's core-lro poller, and
+ * jobcharts — plus the shared rate budget against the simulator's per-key limit. Prints tables, writes
+ * reports/bench.json and the table section of bench/RESULTS.md. See bench/RESULTS.md and docs/performance.md.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -12,6 +13,7 @@ import { clearRateBudgets } from '../src/core/budget.js';
 import type { KeyLimit } from '../src/simulator/ratelimit.js';
 import type { LogRow } from './sim-worker.js';
 import { chartAlone } from './chart-alone.js';
+import { startAzureJob, startSmithyJob, startUndiciLoopJob } from './peers.js';
 import { fixedInterval, providers, startChartJob, startLoopJob, type BenchProvider, type RunningJob } from './workload.js';
 
 const quick = process.argv.includes('--quick');
@@ -22,16 +24,26 @@ const quick = process.argv.includes('--quick');
  * compiled loop has.
  */
 const compiled = !import.meta.url.endsWith('.ts');
-const sizes = quick ? [100, 1_000] : [100, 1_000, 10_000];
+/** `--flag=a,b`: a comma list given on the command line, if any. */
+const listFlag = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3).split(',');
+const sizes = listFlag('sizes')?.map(Number) ?? (quick ? [100, 1_000] : [100, 1_000, 10_000]);
 /**
- * Throughput runs per N, the two ways taken in turns: on a shared machine one run's CPU ratio moves by ±0.3×, so the
- * table shows the median of the pairs' ratios (each way's figures from its median run; every run is in the JSON).
+ * Throughput rounds per N; each round runs every variant once, in an order rotated from round to round. On a shared
+ * machine one run's CPU ratio moves by ±0.3×, so the tables show medians: of each variant's runs, and of the
+ * rounds' ratios (every run is in the JSON).
  */
-const pairsFor = (n: number) => (n >= 10_000 ? 1 : 3);
+const ROUNDS = Number(listFlag('rounds')?.[0] ?? (quick ? 1 : 3));
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc (npm run bench does)');
 
-type Mode = 'jobcharts' | 'baseline';
+const allVariants = ['ofetch loop', 'undici loop', 'smithy waiter', 'azure core-lro', 'jobcharts'] as const;
+type Variant = (typeof allVariants)[number];
+/** `--only=jobcharts` (for a profile: `node --cpu-prof dist/bench.mjs --only=jobcharts --sizes=1000 --quick`). */
+const only = listFlag('only');
+/** `--out=reports/x.json`: where the figures go (default reports/bench.json). */
+const outFile = listFlag('out')?.[0] ?? 'reports/bench.json';
+const variants = only ? allVariants.filter((v) => only.includes(v)) : allVariants;
+const profiling = only !== undefined;
 
 const TICKS_PER_SECOND = 100;
 /**
@@ -117,11 +129,16 @@ async function startSpread(n: number, spreadMs: number, start: (i: number) => Ru
 
 const providerOf = (i: number) => providers[i % providers.length];
 
-function starter(mode: Mode, baseUrl: string, intervalMs: number, extra: object = {}) {
+const loops: Record<Exclude<Variant, 'jobcharts'>, typeof startLoopJob> = {
+  'ofetch loop': startLoopJob,
+  'undici loop': startUndiciLoopJob,
+  'smithy waiter': startSmithyJob,
+  'azure core-lro': startAzureJob,
+};
+
+function starter(variant: Variant, baseUrl: string, intervalMs: number) {
   return (i: number) =>
-    mode === 'jobcharts'
-      ? startChartJob(providerOf(i), baseUrl, { ...fixedInterval(intervalMs), ...extra })
-      : startLoopJob(providerOf(i), baseUrl, intervalMs);
+    variant === 'jobcharts' ? startChartJob(providerOf(i), baseUrl, fixedInterval(intervalMs)) : loops[variant](providerOf(i), baseUrl, intervalMs);
 }
 
 async function pushScripts(sim: SimWorker, n: number, finishAfterMs: number) {
@@ -133,7 +150,10 @@ async function pushScripts(sim: SimWorker, n: number, finishAfterMs: number) {
 
 interface Throughput {
   intervalMs: number;
+  /** The 1-minute load average when the run started: other processes' share of the machine. */
+  loadAverage: number;
   polls: number;
+  pollsPerJob: number;
   requestsPerJob: number;
   cpuUsPerPoll: number;
   busyUsPerPoll: number;
@@ -146,19 +166,20 @@ interface Throughput {
 }
 
 /** N jobs, each polled several times until its simulated job finishes. */
-async function throughput(sim: SimWorker, baseUrl: string, mode: Mode, n: number): Promise<Throughput> {
+async function throughput(sim: SimWorker, baseUrl: string, variant: Variant, n: number): Promise<Throughput> {
   const intervalMs = intervalFor(n);
   const finishAfterMs = POLLS_BEFORE_DONE * intervalMs;
   await pushScripts(sim, n, finishAfterMs);
   await sim.drain();
   gc!();
+  const loadAverage = os.loadavg()[0];
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   const elu0 = performance.eventLoopUtilization();
   const cpu0 = process.cpuUsage();
   const thread0 = mainThreadCpuUs();
   const t0 = performance.now();
-  const jobs = await startSpread(n, intervalMs, starter(mode, baseUrl, intervalMs));
+  const jobs = await startSpread(n, intervalMs, starter(variant, baseUrl, intervalMs));
   const results = await Promise.all(jobs.map((j) => j.done));
   const wallMs = performance.now() - t0;
   const elu = performance.eventLoopUtilization(elu0);
@@ -173,7 +194,9 @@ async function throughput(sim: SimWorker, baseUrl: string, mode: Mode, n: number
   for (const r of results) outcomes[r.status] = (outcomes[r.status] ?? 0) + 1;
   return {
     intervalMs,
+    loadAverage,
     polls,
+    pollsPerJob: polls / n,
     requestsPerJob: rows.length / n,
     cpuUsPerPoll: threadCpuUs / polls,
     busyUsPerPoll: (elu.active * 1000) / polls,
@@ -192,12 +215,12 @@ interface Memory {
 }
 
 /** N jobs all waiting for their next poll (a minute away): what each live job costs in memory. */
-async function memory(sim: SimWorker, baseUrl: string, mode: Mode, n: number): Promise<Memory> {
+async function memory(sim: SimWorker, baseUrl: string, variant: Variant, n: number): Promise<Memory> {
   await pushScripts(sim, n, 3_600_000);
   gc!();
   gc!();
   const before = process.memoryUsage();
-  const jobs = await startSpread(n, Math.max(200, n / 5), starter(mode, baseUrl, 60_000));
+  const jobs = await startSpread(n, Math.max(200, n / 5), starter(variant, baseUrl, 60_000));
   for (let i = 0; i < 1_200 && !jobs.every((j) => j.waiting()); i++) await new Promise((r) => setTimeout(r, 50));
   await new Promise((r) => setTimeout(r, 100));
   gc!();
@@ -258,30 +281,185 @@ async function limiter(sim: SimWorker, baseUrl: string, configured: boolean): Pr
 
 const fmt = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 
+/** Issue 17's targets, checked on this run's figures. */
+const targets = {
+  cpuPerPollVsOfetchLoop: 1.0,
+  cpuPerPollVsUndiciLoop: 1.5,
+  heapPerWaitingJobKBAt10k: 5,
+  eventLoopP99MsAt10k: 50,
+  limiterConfigured429: 0,
+  limiterUtilisation: 0.9,
+  limiterLearnt429Share: 0.02,
+};
+
+interface VariantFigures extends Memory {
+  cpuUsPerPoll: number;
+  eventLoopP99Ms: number;
+  pollsPerJob: number;
+  requestsPerJob: number;
+  outcomes: Record<string, number>;
+}
+
+interface PerN {
+  n: number;
+  intervalMs: number;
+  rounds: Record<Variant, Throughput>[];
+  /** Medians of the rounds (memory: one run per variant). */
+  variants: Record<Variant, VariantFigures>;
+  /** Medians of the rounds' ratios of CPU per poll: jobcharts and each peer against the ofetch loop and the undici loop. */
+  cpuRatio: Record<Variant, { vsOfetchLoop: number; vsUndiciLoop: number; runs: number[] }>;
+  loadAverage: number[];
+  /** Every variant made the same number of status requests per job (±5 %) and every job succeeded. */
+  sameWork: boolean;
+}
+
+const rotate = <T>(list: readonly T[], by: number) => list.map((_, i) => list[(i + by) % list.length]);
+
+async function measure(sim: SimWorker, baseUrl: string, n: number, started: number): Promise<PerN> {
+  const rounds: Record<Variant, Throughput>[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const round = {} as Record<Variant, Throughput>;
+    for (const variant of rotate(variants, r)) round[variant] = await throughput(sim, baseUrl, variant, n);
+    rounds.push(round);
+    process.stderr.write(`  N=${n} round ${r + 1}/${ROUNDS} done (${((Date.now() - started) / 1000).toFixed(0)} s, load ${os.loadavg()[0].toFixed(1)})\n`);
+  }
+  const figures = {} as Record<Variant, VariantFigures>;
+  const cpuRatio = {} as PerN['cpuRatio'];
+  for (const variant of rotate(variants, rounds.length)) {
+    const runs = rounds.map((round) => round[variant]);
+    figures[variant] = {
+      cpuUsPerPoll: median(runs.map((x) => x.cpuUsPerPoll)),
+      eventLoopP99Ms: median(runs.map((x) => x.eventLoopP99Ms)),
+      pollsPerJob: median(runs.map((x) => x.pollsPerJob)),
+      requestsPerJob: median(runs.map((x) => x.requestsPerJob)),
+      outcomes: runs[0].outcomes,
+      ...(await memory(sim, baseUrl, variant, n)),
+    };
+  }
+  for (const variant of variants) {
+    const vsOfetch = rounds.map((round) => round[variant].cpuUsPerPoll / (round['ofetch loop']?.cpuUsPerPoll ?? NaN));
+    const vsUndici = rounds.map((round) => round[variant].cpuUsPerPoll / (round['undici loop']?.cpuUsPerPoll ?? NaN));
+    cpuRatio[variant] = { vsOfetchLoop: median(vsOfetch), vsUndiciLoop: median(vsUndici), runs: vsOfetch };
+  }
+  // Each job polls until its simulated job finishes, 2.5 intervals after its create: timers firing late on a loaded
+  // machine move a job's count by one either way. CPU is counted per poll, so this only guards against a variant
+  // that skipped or doubled work.
+  const reference = median(variants.map((v) => figures[v].pollsPerJob));
+  const sameWork = rounds.every((round) =>
+    variants.every((v) => Math.abs(round[v].pollsPerJob / reference - 1) <= 0.25 && round[v].outcomes.succeeded === n),
+  );
+  if (!sameWork) {
+    const what = variants.map((v) => `${v}: ${rounds.map((round) => `${fmt(round[v].pollsPerJob, 2)} polls/job ${JSON.stringify(round[v].outcomes)}`).join(', ')}`);
+    process.stderr.write(`  WARNING N=${n}: the variants did not all do the same work (median ${fmt(reference, 2)} polls/job):\n    ${what.join('\n    ')}\n`);
+  }
+  return { n, intervalMs: intervalFor(n), rounds, variants: figures, cpuRatio, loadAverage: rounds.flatMap((round) => variants.map((v) => round[v].loadAverage)), sameWork };
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((l) => l[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+function tables(perN: PerN[]): string {
+  const range = (values: number[]) => `${fmt(Math.min(...values))}–${fmt(Math.max(...values))}`;
+  const cpu = table(
+    ['N', 'interval', ...variants.map((v) => `${v} µs`), 'jobcharts × ofetch loop', 'jobcharts × undici loop', 'load avg'],
+    perN.map((r) => [
+      String(r.n),
+      `${r.intervalMs} ms`,
+      ...variants.map((v) => `${fmt(r.variants[v].cpuUsPerPoll, 0)} (${fmt(r.cpuRatio[v].vsOfetchLoop, 2)}×)`),
+      `${fmt(r.cpuRatio.jobcharts.vsOfetchLoop, 2)}× (${r.cpuRatio.jobcharts.runs.map((x) => fmt(x, 2)).join(', ')})`,
+      `${fmt(r.cpuRatio.jobcharts.vsUndiciLoop, 2)}×`,
+      range(r.loadAverage),
+    ]),
+  );
+  const heap = table(
+    ['N', ...variants.map((v) => `${v} KB`)],
+    perN.map((r) => [String(r.n), ...variants.map((v) => fmt(r.variants[v].heapPerJobKB))]),
+  );
+  const loop = table(
+    ['N', ...variants.map((v) => `${v} ms`)],
+    perN.map((r) => [String(r.n), ...variants.map((v) => fmt(r.variants[v].eventLoopP99Ms))]),
+  );
+  const work = table(
+    ['N', ...variants.map((v) => `${v}`), 'same work'],
+    perN.map((r) => [String(r.n), ...variants.map((v) => `${fmt(r.variants[v].pollsPerJob, 2)} / ${fmt(r.variants[v].requestsPerJob, 2)}`), r.sameWork ? 'yes' : 'NO']),
+  );
+  return [
+    'CPU of the main thread per status request, µs (× the ofetch loop); median of the interleaved rounds',
+    '',
+    cpu,
+    '',
+    'Heap per waiting job, KB (N jobs all waiting for a poll a minute away)',
+    '',
+    heap,
+    '',
+    'Event-loop delay p99, ms (median of the rounds)',
+    '',
+    loop,
+    '',
+    'Work done, counted at the simulator: status requests per job / all requests per job',
+    '',
+    work,
+  ].join('\n');
+}
+
+function verdicts(perN: PerN[], limiterRuns: { configured: LimiterRun; learnt: LimiterRun }): string[] {
+  const lines: string[] = [];
+  const say = (met: boolean, what: string) => lines.push(`${met ? 'met    ' : 'NOT MET'}  ${what}`);
+  for (const r of perN.filter((x) => x.n >= 1_000)) {
+    const x = r.cpuRatio.jobcharts;
+    say(x.vsOfetchLoop <= targets.cpuPerPollVsOfetchLoop, `N=${r.n}: CPU per poll ${fmt(x.vsOfetchLoop, 2)}× the ofetch loop (≤ ${targets.cpuPerPollVsOfetchLoop}×)`);
+    say(x.vsUndiciLoop <= targets.cpuPerPollVsUndiciLoop, `N=${r.n}: CPU per poll ${fmt(x.vsUndiciLoop, 2)}× the undici loop (≤ ${targets.cpuPerPollVsUndiciLoop}×)`);
+  }
+  const at10k = perN.find((x) => x.n === 10_000);
+  if (at10k) {
+    const j = at10k.variants.jobcharts;
+    say(j.heapPerJobKB <= targets.heapPerWaitingJobKBAt10k, `N=10000: heap per waiting job ${fmt(j.heapPerJobKB)} KB (≤ ${targets.heapPerWaitingJobKBAt10k})`);
+    say(j.eventLoopP99Ms < targets.eventLoopP99MsAt10k, `N=10000: event-loop p99 ${fmt(j.eventLoopP99Ms)} ms (< ${targets.eventLoopP99MsAt10k})`);
+  }
+  const cpus = perN.map((x) => x.variants.jobcharts.cpuUsPerPoll);
+  say(Math.max(...cpus) / Math.min(...cpus) <= 1.5, `cost per poll flat over N (${cpus.map((c) => fmt(c, 0)).join(' / ')} µs)`);
+  const { configured, learnt } = limiterRuns;
+  say(configured.rateLimited === 0 && configured.utilisation >= targets.limiterUtilisation, `limiter, configured: ${configured.rateLimited} × 429, ${fmt(configured.utilisation * 100)} % of the rate`);
+  say(learnt.rateLimitedShare < targets.limiterLearnt429Share, `limiter, learnt: ${fmt(learnt.rateLimitedShare * 100, 2)} % × 429`);
+  return lines;
+}
+
+/** Replaces the part of bench/RESULTS.md between its two markers with this run's tables. */
+function writeResults(text: string) {
+  const path = new URL('../bench/RESULTS.md', import.meta.url);
+  let doc: string;
+  try {
+    doc = readFileSync(path, 'utf8');
+  } catch {
+    return;
+  }
+  const [start, end] = ['<!-- bench:start -->', '<!-- bench:end -->'];
+  const from = doc.indexOf(start);
+  const to = doc.indexOf(end);
+  if (from < 0 || to < from) return;
+  writeFileSync(path, `${doc.slice(0, from + start.length)}\n${text}\n${doc.slice(to)}`);
+}
+
 async function main() {
   const started = Date.now();
   const sim = new SimWorker();
   const baseUrl = await sim.url;
   // Warm-up: JIT, sockets, module loading.
-  await throughput(sim, baseUrl, 'jobcharts', 100);
-  await throughput(sim, baseUrl, 'baseline', 100);
+  for (const variant of variants) await throughput(sim, baseUrl, variant, 100);
 
-  const perN: Record<string, unknown>[] = [];
+  const perN: PerN[] = [];
+  mkdirSync('reports', { recursive: true });
   for (const n of sizes) {
-    const runs: Record<Mode, Throughput[]> = { baseline: [], jobcharts: [] };
-    const ratios: number[] = [];
-    for (let pair = 0; pair < pairsFor(n); pair++) {
-      for (const mode of ['baseline', 'jobcharts'] as const) runs[mode].push(await throughput(sim, baseUrl, mode, n));
-      ratios.push(runs.jobcharts[pair].cpuUsPerPoll / runs.baseline[pair].cpuUsPerPoll);
-      process.stderr.write(`  N=${n} pair ${pair + 1} done (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
-    }
-    const run: Record<string, unknown> = { n, runs };
-    for (const mode of ['baseline', 'jobcharts'] as const) {
-      run[mode] = { ...medianRun(runs[mode]), ...(await memory(sim, baseUrl, mode, n)) };
-    }
-    const [b, j] = [run.baseline as Throughput & Memory, run.jobcharts as Throughput & Memory];
-    run.ratio = { cpuPerPoll: median(ratios), cpuPerPollRuns: ratios, heapPerJob: j.heapPerJobKB / b.heapPerJobKB, rssPerJob: j.rssPerJobKB / b.rssPerJobKB };
-    perN.push(run);
+    perN.push(await measure(sim, baseUrl, n, started));
+    // Kept after each N: a run stopped later still leaves its figures.
+    writeFileSync(outFile, `${JSON.stringify({ date: new Date().toISOString(), partial: true, loadAverage: os.loadavg(), perN }, null, 2)}\n`);
+  }
+  if (profiling) {
+    await sim.call('close');
+    return console.log(tables(perN));
   }
   const chartAloneRuns: number[] = [];
   for (let i = 0; i < 5; i++) chartAloneRuns.push(await chartAlone(1_000, mainThreadCpuUs));
@@ -298,43 +476,40 @@ async function main() {
     node: process.version,
     quick,
     compiled,
-    cpuNote: 'cpuUsPerPoll: CPU time of the main thread (the jobs; the simulator runs in a worker thread) per status request. busyUsPerPoll: event-loop busy wall time per poll (inflated when the machine is loaded). processCpuUsPerPoll includes the simulator.',
+    cpuNote:
+      'cpuUsPerPoll: CPU time of the main thread (the jobs; the simulator runs in a worker thread) per status request. busyUsPerPoll: event-loop busy wall time per poll (inflated when the machine is loaded). processCpuUsPerPoll includes the simulator.',
     loadAverage: os.loadavg(),
     cpus: os.cpus().length,
-    targets: { cpuPerPollRatio: 1.5, heapPerWaitingJobKB: 10, eventLoopP99MsAt10k: 50, limiterConfigured429: 0, limiterUtilisation: 0.9, limiterLearnt429Share: 0.02 },
+    targets,
     perN,
     chartAlone: { usPerRequest: chartAloneUsPerRequest, runs: chartAloneRuns },
     limiter: { configured, learnt },
     totalSeconds: (Date.now() - started) / 1000,
   };
-  mkdirSync('reports', { recursive: true });
-  writeFileSync('reports/bench.json', `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
 
-  const header = ['N', 'interval', 'CPU/poll µs (base→jc, ×)', 'heap/job KB (base→jc, ×)', 'RSS/job KB (base→jc)', 'loop p99 ms (base→jc)', 'req/job (base→jc)', 'finish→outcome p50/p99 ms (base | jc)'];
-  const lines = perN.map((r) => {
-    const [b, j, x] = [r.baseline as Throughput & Memory, r.jobcharts as Throughput & Memory, r.ratio as Record<string, number>];
-    return [
-      String(r.n),
-      `${j.intervalMs} ms`,
-      `${fmt(b.cpuUsPerPoll, 0)} → ${fmt(j.cpuUsPerPoll, 0)} (${fmt(x.cpuPerPoll, 2)}×)`,
-      `${fmt(b.heapPerJobKB)} → ${fmt(j.heapPerJobKB)} (${fmt(x.heapPerJob, 2)}×)`,
-      `${fmt(b.rssPerJobKB)} → ${fmt(j.rssPerJobKB)}`,
-      `${fmt(b.eventLoopP99Ms)} → ${fmt(j.eventLoopP99Ms)}`,
-      `${fmt(b.requestsPerJob, 2)} → ${fmt(j.requestsPerJob, 2)}`,
-      `${fmt(b.finishToOutcomeP50Ms, 0)}/${fmt(b.finishToOutcomeP99Ms, 0)} | ${fmt(j.finishToOutcomeP50Ms, 0)}/${fmt(j.finishToOutcomeP99Ms, 0)}`,
-    ];
-  });
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const row = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
-  console.log(row(header));
-  for (const l of lines) console.log(row(l));
-  console.log(`\nthe chart alone (Perceptis, answers from memory, no HTTP): ${fmt(chartAloneUsPerRequest, 0)} µs CPU per request`);
-  console.log(
-    `\nshared rate budget, ${configured.jobs} Perceptis jobs of one key, simulator allowing ${configured.limitPerSecond}/s per key:` +
-      `\n  configured: ${configured.rateLimited} × 429 of ${configured.requests} requests, rate used ${fmt(configured.utilisation * 100)} %` +
-      `\n  learnt:     ${learnt.rateLimited} × 429 of ${learnt.requests} requests (${fmt(learnt.rateLimitedShare * 100, 2)} %), rate used ${fmt(learnt.utilisation * 100)} %` +
-      `\n\nreports/bench.json written (${fmt(report.totalSeconds, 0)} s; ${compiled ? 'compiled' : 'under tsx'})`,
-  );
+  const summary = [
+    `Run ${report.date.slice(0, 16)} UTC, Node ${process.version}, ${report.cpus} CPUs, ${compiled ? 'compiled' : 'under tsx'}${quick ? ', --quick' : ''}; ` +
+      `load average at the end ${os.loadavg().map((x) => fmt(x)).join(' / ')}.`,
+    '',
+    tables(perN),
+    '',
+    `The chart alone (Perceptis, answers from memory, no HTTP): ${fmt(chartAloneUsPerRequest, 0)} µs CPU per request.`,
+    '',
+    `Shared rate budget, ${configured.jobs} Perceptis jobs of one key, simulator allowing ${configured.limitPerSecond}/s per key: ` +
+      `configured ${configured.rateLimited} × 429 of ${configured.requests} requests, rate used ${fmt(configured.utilisation * 100)} %; ` +
+      `learnt ${learnt.rateLimited} × 429 of ${learnt.requests} (${fmt(learnt.rateLimitedShare * 100, 2)} %), rate used ${fmt(learnt.utilisation * 100)} %.`,
+    '',
+    'Targets (issue 17):',
+    '',
+    '```',
+    ...verdicts(perN, { configured, learnt }),
+    '```',
+  ].join('\n');
+  console.log(summary);
+  const full = !quick && !process.argv.some((a) => /^--(sizes|rounds|out)=/.test(a));
+  if (full) writeResults(summary);
+  console.log(`\n${outFile} written${full ? ', bench/RESULTS.md updated' : ''} (${fmt(report.totalSeconds, 0)} s)`);
 }
 
 await main();

@@ -11,3 +11,5 @@ export { SNAPSHOT_SCHEMA_VERSION } from './core/job.js';
 export { defaultPollOptions, MAX_TIMER_MS, type PollOptions } from './core/options.js';
 export { nextDelay, parseRetryAfter, type DelayInput, type WaitKind } from './core/delay.js';
 export { setRateLimit, rateBudgetStats, clearRateBudgets, type RateLimit, type BudgetStats } from './core/budget.js';
+export { fetchTransport } from './core/transport/fetch.js';
+export type { HttpTransport, TransportRequest, HttpAnswer, AnswerHeaders } from './core/transport/types.js';

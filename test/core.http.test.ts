@@ -1,8 +1,10 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { callJson, classifyFailure, isJsonBody, MAX_BODY_BYTES, parseJson, sendRequest, type HttpAnswer } from '../src/core/http.js';
+import { callJson, classifyFailure, isJsonBody, MAX_BODY_BYTES, parseJson, sendRequest, type HttpAnswer, type HttpTransport } from '../src/core/http.js';
+import { fetchTransport } from '../src/core/transport/fetch.js';
+import { undiciTransport } from '../src/core/transport/undici.js';
 import { PERCEPTIS_TEST_KEY } from '../src/simulator/perceptis.js';
 import { simulator } from './support/sim.js';
 
@@ -12,9 +14,20 @@ const words = (body: unknown) => {
   return typeof error === 'object' && error ? { code: error.code, message: error.message } : {};
 };
 
-async function get(url: string, timeoutMs = 5_000, controller = new AbortController()) {
-  return sendRequest({ url, method: 'GET', timeoutMs, controller, headers: { authorization: `Bearer ${PERCEPTIS_TEST_KEY}` } });
+async function getWith(url: string, timeoutMs = 5_000, controller = new AbortController(), transport?: HttpTransport) {
+  return sendRequest({ url, method: 'GET', timeoutMs, controller, transport, headers: { authorization: `Bearer ${PERCEPTIS_TEST_KEY}` } });
 }
+
+const get = (url: string, timeoutMs?: number) => getWith(url, timeoutMs);
+
+/** Every transport must keep sendRequest's promises: the default (undici on Node), fetch, and a pool of one's own. */
+const ownPool = undiciTransport({ connectionsPerOrigin: 2, keepAliveTimeoutMs: 1_000 });
+afterAll(() => ownPool.close());
+const transports: [string, HttpTransport | undefined][] = [
+  ['default (undici)', undefined],
+  ['fetch', fetchTransport],
+  ['own undici pool', ownPool],
+];
 
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -24,7 +37,9 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe('sendRequest over real HTTP: every answer is a value, never a throw', () => {
+describe.each(transports)('sendRequest over real HTTP with the %s transport: every answer is a value, never a throw', (_, transport) => {
+  const get = (url: string, timeoutMs?: number, controller?: AbortController) => getWith(url, timeoutMs, controller, transport);
+
   it('sends the JSON body with the caller’s headers and reads the answer as text', async () => {
     const sim = await simulator();
     const answer = await sendRequest({
@@ -34,6 +49,7 @@ describe('sendRequest over real HTTP: every answer is a value, never a throw', (
       headers: { authorization: `Bearer ${PERCEPTIS_TEST_KEY}` },
       timeoutMs: 5_000,
       controller: new AbortController(),
+      transport,
     });
     expect(answer).toMatchObject({ status: 200 });
     const { text, bodyTooLarge } = answer as HttpAnswer;

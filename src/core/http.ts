@@ -1,18 +1,12 @@
-import type { Schema } from './schema.js';
+import { defaultTransport } from '#default-transport';
 import type { HttpFailureEvent, RefusalEvent, TransientEvent } from './events.js';
 import { parseRetryAfter } from './delay.js';
 import { redactSignedQueries } from './secrets.js';
-import { checkSchema, describeSchemaError } from './schema.js';
+import { checkSchema, describeSchemaError, type Schema } from './schema.js';
 import { hideSecrets } from './provider-data.js';
+import type { HttpAnswer, HttpTransport } from './transport/types.js';
 
-/** A response as it came off the wire: the body is kept as text so an unreadable body is an outcome, not a throw. */
-export interface HttpAnswer {
-  status: number;
-  headers: Headers;
-  text: string;
-  /** The body was longer than {@link MAX_BODY_BYTES}: `text` holds only its start, the rest was never read. */
-  bodyTooLarge?: true;
-}
+export type { AnswerHeaders, HttpAnswer, HttpTransport, TransportRequest } from './transport/types.js';
 
 export interface HttpRequest {
   url: string;
@@ -30,6 +24,8 @@ export interface HttpRequest {
    * any words are read from it, so an error message or a quoted body never carries a key the provider echoed.
    */
   secretForms?: readonly string[];
+  /** Sends it (default: undici's `request()` on Node, `fetch` elsewhere; see transport/). */
+  transport?: HttpTransport;
 }
 
 /**
@@ -38,15 +34,12 @@ export interface HttpRequest {
  */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
-/** The HTTP client (with, on Node, its fetch polyfill) loads at the first request, not when the package is imported. */
-let client: Promise<typeof import('ofetch')> | undefined;
-
 /**
  * Sends one request. Resolves with the answer whatever its status, or with a transient failure event
  * for network errors and time-outs. Resolves `null` when the caller aborted `controller` (the job was cancelled).
  */
 export async function sendRequest(request: HttpRequest): Promise<HttpAnswer | TransientEvent | null> {
-  // ofetch ignores its `timeout` when a `signal` is given: the time-out is ours, and it covers the body too.
+  // The time-out is ours, whatever the transport, and it covers the body too.
   const { controller } = request;
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -55,8 +48,8 @@ export async function sendRequest(request: HttpRequest): Promise<HttpAnswer | Tr
   }, request.timeoutMs);
   try {
     const hasBody = request.json !== undefined;
-    const { ofetch } = await (client ??= import('ofetch'));
-    const response = await ofetch.raw(request.url, {
+    return await (request.transport ?? defaultTransport())({
+      url: request.url,
       method: request.method,
       headers: {
         accept: 'application/json',
@@ -64,15 +57,9 @@ export async function sendRequest(request: HttpRequest): Promise<HttpAnswer | Tr
         ...request.headers,
       },
       body: hasBody ? JSON.stringify(request.json) : undefined,
-      responseType: 'stream',
-      ignoreResponseError: true,
-      retry: false,
-      // No provider documents redirects; following one would carry custom auth headers (X-Api-Key) to another host.
-      redirect: 'manual',
       signal: controller.signal,
+      maxBodyBytes: MAX_BODY_BYTES,
     });
-    const body = await readCapped(response._data as ReadableStream<Uint8Array> | null | undefined, MAX_BODY_BYTES);
-    return { status: response.status, headers: response.headers, ...body };
   } catch (error) {
     if (timedOut) return { type: 'http.transient', reason: 'timeout', message: `no answer within ${request.timeoutMs} ms` };
     if (controller.signal.aborted) return null;
@@ -80,39 +67,6 @@ export async function sendRequest(request: HttpRequest): Promise<HttpAnswer | Tr
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Reads a body as UTF-8 text, up to `maxBytes`; a longer body is cut there and the rest is never read. */
-async function readCapped(
-  stream: ReadableStream<Uint8Array> | null | undefined,
-  maxBytes: number,
-): Promise<{ text: string; bodyTooLarge?: true }> {
-  if (!stream) return { text: '' };
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return { text: utf8(chunks, size) };
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      chunks.push(value.subarray(0, value.byteLength - (size - maxBytes)));
-      return { text: utf8(chunks, maxBytes), bodyTooLarge: true };
-    }
-    chunks.push(value);
-  }
-}
-
-/**
- * One decoder for every body (making one per request costs more than reading a small body): a body is decoded
- * whole, not streamed, so the decoder keeps no state from one call to the next.
- */
-const decoder = new TextDecoder();
-
-/** The chunks as UTF-8 text (a character cut by the cap becomes U+FFFD). */
-function utf8(chunks: Uint8Array[], size: number): string {
-  return decoder.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
 }
 
 function networkFailure(error: unknown): TransientEvent {

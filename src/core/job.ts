@@ -1,6 +1,6 @@
 import { assign, fromCallback, type AnyActorRef, type EventObject } from 'xstate';
 import { checkSchema, type Schema, type SchemaShape } from './schema.js';
-import type { HttpRequest } from './http.js';
+import type { HttpRequest, HttpTransport } from './http.js';
 import { parentOf, startInputOf as readStartInput } from './start-input.js';
 import { clockNow } from './clock.js';
 import { needsBudget, requestAnswered, requestStarted, type BudgetedContext } from './budget.js';
@@ -33,6 +33,11 @@ export interface JobInput<TRequest, TJobId, TOptions extends PollOptions = PollO
   options?: Partial<TOptions>;
   /** Aborting it cancels the job, as a `CANCEL` event does. */
   signal?: AbortSignal;
+  /**
+   * Sends the job's requests (default: undici's `request()` on Node, `fetch` elsewhere). Like the key, never kept in
+   * a snapshot: pass it again when restoring. See docs/performance.md.
+   */
+  transport?: HttpTransport;
 }
 
 /** The last thing a provider told us, for people watching the job. */
@@ -187,6 +192,8 @@ export interface RequestArgs<TContext> {
   /** The request's controller, aborted when the request actor stops (see HttpRequest). */
   controller: AbortController;
   now: () => number;
+  /** The job's own transport, if it was started with one. */
+  transport?: HttpTransport;
 }
 
 /**
@@ -201,7 +208,7 @@ export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) =>
   return fromCallback<EventObject, { context: TContext }>(({ input, sendBack, self, system }) => {
     const controller = new AbortController();
     const parent = parentOf(self);
-    const key = startInputOf(parent).apiKey;
+    const { apiKey: key, transport } = startInputOf(parent);
     const apiKey = typeof key === 'string' ? key : '';
     const forms = secretForms(apiKey);
     const sendEvent = (event: EventObject | TransientEvent) => sendBack({ ...boundProviderEvent(event, forms), at: clockNow(system) });
@@ -215,7 +222,7 @@ export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) =>
     // (a Depicta story would be created, and charged, twice).
     queueMicrotask(() => {
       if (stopped) return;
-      perform({ context: input.context, apiKey, controller, now: () => clockNow(system) }).then(
+      perform({ context: input.context, apiKey, controller, now: () => clockNow(system), transport }).then(
         (event) => {
           settled = true;
           if (event && parent) requestAnswered(parent, budgeted, event.type, sentAt, clockNow(system));
@@ -465,17 +472,24 @@ export interface ProviderCall {
   /** The exchange's controller (see HttpRequest): aborting it cancels the request. */
   controller: AbortController;
   now: () => number;
+  transport?: HttpTransport;
 }
 
-/** The HTTP request of one exchange of `call`: what to send, with the call's time-out and controller. */
+/** The HTTP request of one exchange of `call`: what to send, with the call's time-out, controller and transport. */
 export function requestFor(
-  call: Pick<ProviderCall, 'timeoutMs' | 'controller'> & { apiKey?: string },
-  request: Omit<HttpRequest, 'timeoutMs' | 'controller' | 'secretForms'>,
+  call: Pick<ProviderCall, 'timeoutMs' | 'controller' | 'transport'> & { apiKey?: string },
+  request: Omit<HttpRequest, 'timeoutMs' | 'controller' | 'transport' | 'secretForms'>,
 ): HttpRequest {
-  return { ...request, timeoutMs: call.timeoutMs, controller: call.controller, secretForms: secretForms(call.apiKey) };
+  return {
+    ...request,
+    timeoutMs: call.timeoutMs,
+    controller: call.controller,
+    transport: call.transport,
+    secretForms: secretForms(call.apiKey),
+  };
 }
 
 /** The {@link ProviderCall} of a request actor's run. */
-export function providerCallOf({ context, apiKey, controller, now }: RequestArgs<JobContext<unknown, unknown>>): ProviderCall {
-  return { baseUrl: context.baseUrl, apiKey, timeoutMs: context.options.requestTimeoutMs, controller, now };
+export function providerCallOf({ context, apiKey, controller, now, transport }: RequestArgs<JobContext<unknown, unknown>>): ProviderCall {
+  return { baseUrl: context.baseUrl, apiKey, timeoutMs: context.options.requestTimeoutMs, controller, now, transport };
 }

@@ -39,6 +39,11 @@ export interface SimulatorOptions {
   depicta?: DepictaSimOptions;
   /** Per-key rate limits by provider (off by default): over them, 429 with Retry-After. */
   keyLimits?: Partial<Record<string, KeyLimit>>;
+  /**
+   * How long an idle keep-alive connection stays open (announced as `Keep-Alive: timeout`). Default 65 s, as a
+   * provider's load balancer commonly keeps it, rather than Node's 5 s: a client then need not reconnect per poll.
+   */
+  keepAliveTimeoutMs?: number;
 }
 
 export interface Simulator {
@@ -94,6 +99,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (!res.headersSent) send(res, { status: 500, body: { error: 'simulator error', message: String(err) } });
     });
   });
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 65_000;
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

@@ -27,6 +27,7 @@ import {
 } from '../src/core/job.js';
 import type { JobOutcome } from '../src/core/outcome.js';
 import { withSnapshotVersion } from '../src/core/persist.js';
+import type { RestoreSpec } from '../src/core/restore.js';
 import { endStates, jobClockInvoke, pollerStates, startingState, submitStates } from '../src/core/states.js';
 import { createBlandJob, getBlandStatus, type BlandAnswerEvent } from '../src/providers/bland/client.js';
 import { blandJobIdSchema, blandRequestSchema, type BlandRequest, type BlandResult } from '../src/providers/bland/schema.js';
@@ -39,6 +40,16 @@ export type BlandOutcome = JobOutcome<BlandResult, string>;
 type BlandEvent = BlandAnswerEvent | { type: 'timer.due'; at: number } | CancelEvent;
 
 const blandRequest = requestActor<BlandContext>;
+
+const blandSpec: RestoreSpec<BlandRequest> = {
+  provider: 'bland',
+  // Not documented by Bland. A pathway takes tens of seconds to generate: ask every 3 s, slowing to 20 s
+  // on long generations, and never more than once a second.
+  defaults: { pollIntervalMs: 3_000, pollGrowth: 1.5, maxPollIntervalMs: 20_000, minDelayMs: 1_000 },
+  requestSchema: blandRequestSchema,
+  jobIdSchema: blandJobIdSchema,
+  needsKey: true,
+};
 
 export const blandJob = withSnapshotVersion(
   setup({
@@ -58,20 +69,7 @@ export const blandJob = withSnapshotVersion(
     guards: jobGuards,
   }).createMachine({
     id: 'bland',
-    context: ({ input, self }) =>
-      initialJobContext<BlandRequest, string, BlandResult>(
-        input,
-        {
-          provider: 'bland',
-          // Not documented by Bland. A pathway takes tens of seconds to generate: ask every 3 s, slowing to 20 s
-          // on long generations, and never more than once a second.
-          defaults: { pollIntervalMs: 3_000, pollGrowth: 1.5, maxPollIntervalMs: 20_000, minDelayMs: 1_000 },
-          requestSchema: blandRequestSchema,
-          jobIdSchema: blandJobIdSchema,
-          needsKey: true,
-        },
-        clockNow(self.system),
-      ),
+    context: ({ input, self }) => initialJobContext<BlandRequest, string, BlandResult>(input, blandSpec, clockNow(self.system)),
     invoke: jobClockInvoke,
     on: { CANCEL: '.cancelled' },
     initial: 'starting',
@@ -105,4 +103,5 @@ export const blandJob = withSnapshotVersion(
     },
     output: ({ context }) => context.outcome!,
   }),
+  blandSpec,
 );

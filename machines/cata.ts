@@ -28,6 +28,7 @@
  * requests never reached Cata, and a job lost to a dropped connection would cost more than the rare second one.
  */
 import { assign, setup } from 'xstate';
+import { z } from 'zod';
 import { clockNow, jobClock, type TimerDueEvent } from '../src/core/clock.js';
 import type { CancelEvent } from '../src/core/events.js';
 import {
@@ -41,8 +42,9 @@ import {
 } from '../src/core/job.js';
 import type { PollOptions } from '../src/core/options.js';
 import type { JobOutcome } from '../src/core/outcome.js';
-import { initialPersonWait, personTimeoutOption, personWaitActions, type PersonWaitContext } from '../src/core/person.js';
+import { initialPersonWait, personTimeoutOption, personWaitActions, personWaitFields, type PersonWaitContext } from '../src/core/person.js';
 import { withSnapshotVersion } from '../src/core/persist.js';
+import { storedCount, storedText, type RestoreSpec } from '../src/core/restore.js';
 import {
   endStates,
   failureTransitions,
@@ -64,6 +66,8 @@ import {
   cataJobIdSchema,
   cataStageValues,
   cataRequestSchema,
+  cataLogEntrySchema,
+  cataTestResultSchema,
   type CataLogEntry,
   type CataRequest,
   type CataResult,
@@ -109,6 +113,42 @@ const cataRequest = requestActor<CataContext>;
 
 /** `ANSWER`'s `text` must be a string (an empty one is sent: Cata says why it refuses it). */
 const NOT_TEXT = 'ANSWER needs `text`: the answer to the question, as a string';
+
+/** A new job's own fields. */
+const cataFields = () => ({
+  ...initialPersonWait,
+  hypothesis: null,
+  testResults: [] as CataTestResult[],
+  pipelineRetries: 0,
+  logs: [] as CataLogEntry[],
+  clarification: null,
+  humanResponse: null,
+  answer: null,
+  answerProblem: null,
+});
+
+const orNull = (schema: z.ZodType) => schema.nullable();
+const cataSpec: RestoreSpec<CataRequest> = {
+  provider: 'cata',
+  // Not documented: a few seconds, slowing down a little; the pipeline takes tens of seconds.
+  defaults: { pollIntervalMs: 2_000, pollGrowth: 1.25, maxPollIntervalMs: 10_000 },
+  requestSchema: cataRequestSchema,
+  jobIdSchema: cataJobIdSchema,
+  needsKey: true,
+  extraOptions: personTimeoutOption('answerTimeoutMs'),
+  fields: {
+    ...personWaitFields,
+    hypothesis: orNull(storedText),
+    testResults: z.array(cataTestResultSchema).max(1_000),
+    pipelineRetries: storedCount,
+    logs: z.array(cataLogEntrySchema).max(10_000),
+    clarification: orNull(storedText),
+    humanResponse: orNull(storedText),
+    answer: orNull(storedText),
+    answerProblem: orNull(storedText),
+  },
+  initialFields: cataFields,
+};
 
 export const cataJob = withSnapshotVersion(
   setup({
@@ -160,32 +200,8 @@ export const cataJob = withSnapshotVersion(
   }).createMachine({
     id: 'cata',
     context: ({ input, self }) => {
-      const base = initialJobContext<CataRequest, number, CataResult>(
-        input,
-        {
-          provider: 'cata',
-          // Not documented: a few seconds, slowing down a little; the pipeline takes tens of seconds.
-          defaults: { pollIntervalMs: 2_000, pollGrowth: 1.25, maxPollIntervalMs: 10_000 },
-          requestSchema: cataRequestSchema,
-          jobIdSchema: cataJobIdSchema,
-          needsKey: true,
-          extraOptions: personTimeoutOption('answerTimeoutMs'),
-        },
-        clockNow(self.system),
-      );
-      return {
-        ...base,
-        options: base.options as CataOptions,
-        ...initialPersonWait,
-        hypothesis: null,
-        testResults: [],
-        pipelineRetries: 0,
-        logs: [],
-        clarification: null,
-        humanResponse: null,
-        answer: null,
-        answerProblem: null,
-      };
+      const base = initialJobContext<CataRequest, number, CataResult>(input, cataSpec, clockNow(self.system));
+      return { ...base, options: base.options as CataOptions, ...cataFields() };
     },
     invoke: jobClockInvoke,
     on: { CANCEL: '.cancelled' },
@@ -267,4 +283,5 @@ export const cataJob = withSnapshotVersion(
     },
     output: ({ context }) => context.outcome!,
   }),
+  cataSpec,
 );

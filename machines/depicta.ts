@@ -29,6 +29,7 @@ import {
 } from '../src/core/job.js';
 import type { JobOutcome } from '../src/core/outcome.js';
 import { withSnapshotVersion } from '../src/core/persist.js';
+import type { RestoreSpec } from '../src/core/restore.js';
 import { endStates, jobClockInvoke, pollerStates, startingState, submitStates } from '../src/core/states.js';
 import { createDepictaJob, getDepictaStatus, type DepictaAnswerEvent } from '../src/providers/depicta/client.js';
 import { depictaJobIdSchema, depictaRequestSchema, type DepictaRequest, type DepictaResult } from '../src/providers/depicta/schema.js';
@@ -41,6 +42,15 @@ export type DepictaOutcome = JobOutcome<DepictaResult, string>;
 type DepictaEvent = DepictaAnswerEvent | { type: 'timer.due'; at: number } | CancelEvent;
 
 const depictaRequest = requestActor<DepictaContext>;
+
+const depictaSpec: RestoreSpec<DepictaRequest> = {
+  provider: 'depicta',
+  // Depicta's own CLI and examples poll every 3 s.
+  defaults: { pollIntervalMs: 3_000, pollGrowth: 1, maxPollIntervalMs: 30_000 },
+  requestSchema: depictaRequestSchema,
+  jobIdSchema: depictaJobIdSchema,
+  needsKey: true,
+};
 
 export const depictaJob = withSnapshotVersion(
   setup({
@@ -60,19 +70,7 @@ export const depictaJob = withSnapshotVersion(
     guards: jobGuards,
   }).createMachine({
     id: 'depicta',
-    context: ({ input, self }) =>
-      initialJobContext<DepictaRequest, string, DepictaResult>(
-        input,
-        {
-          provider: 'depicta',
-          // Depicta's own CLI and examples poll every 3 s.
-          defaults: { pollIntervalMs: 3_000, pollGrowth: 1, maxPollIntervalMs: 30_000 },
-          requestSchema: depictaRequestSchema,
-          jobIdSchema: depictaJobIdSchema,
-          needsKey: true,
-        },
-        clockNow(self.system),
-      ),
+    context: ({ input, self }) => initialJobContext<DepictaRequest, string, DepictaResult>(input, depictaSpec, clockNow(self.system)),
     invoke: jobClockInvoke,
     on: { CANCEL: '.cancelled' },
     initial: 'starting',
@@ -111,4 +109,5 @@ export const depictaJob = withSnapshotVersion(
     },
     output: ({ context }) => context.outcome!,
   }),
+  depictaSpec,
 );

@@ -139,6 +139,11 @@ function resolvePollOptionsOrDefault(spec: JobSpec<unknown>): PollOptions {
 
 function inputProblem<TRequest>(input: JobInput<TRequest, unknown> | undefined, spec: JobSpec<TRequest>): string | null {
   if (input == null || typeof input !== 'object') return 'input is required: { baseUrl, apiKey, request | jobId }';
+  return connectionProblem(input, spec) ?? requestProblem(input, spec);
+}
+
+/** What is wrong with where the requests would go and the key they would carry (null: nothing). Also checks a restore's input. */
+export function connectionProblem(input: { baseUrl?: unknown; apiKey?: unknown }, spec: Pick<JobSpec<unknown>, 'provider' | 'needsKey'>): string | null {
   if (typeof input.baseUrl !== 'string' || !isHttpUrl(input.baseUrl)) {
     return `baseUrl must be an http(s) URL, got ${JSON.stringify(input.baseUrl)}`;
   }
@@ -149,6 +154,10 @@ function inputProblem<TRequest>(input: JobInput<TRequest, unknown> | undefined, 
   if (typeof input.apiKey === 'string' && !/^[\x20-\x7e]*$/.test(input.apiKey)) {
     return 'apiKey contains characters an HTTP header cannot carry (line breaks, control or non-ASCII characters)';
   }
+  return null;
+}
+
+function requestProblem<TRequest>(input: JobInput<TRequest, unknown>, spec: JobSpec<TRequest>): string | null {
   const hasRequest = input.request !== undefined;
   const hasJobId = input.jobId !== undefined;
   if (hasRequest === hasJobId) return 'give either request (to submit a job) or jobId (to attach to one), not both';

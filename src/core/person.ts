@@ -7,6 +7,7 @@
 import { assign, type AnyActorRef, type EventObject } from 'xstate';
 import { clockNow } from './clock.js';
 import { z } from 'zod';
+import { storedTime } from './restore.js';
 
 export interface PersonWaitContext {
   /** Since when the job has been waiting for a person; null while it is not. */
@@ -16,6 +17,9 @@ export interface PersonWaitContext {
 }
 
 export const initialPersonWait: PersonWaitContext = { personWaitSince: null, personDeadlineAt: null };
+
+/** The person's wait as a restored snapshot must hold it (see restore.ts). */
+export const personWaitFields = { personWaitSince: storedTime.nullable(), personDeadlineAt: storedTime.nullable() };
 
 type Args = { context: PersonWaitContext & { deadlineAt: number | null; wakeAt?: number | null }; event: EventObject; self: AnyActorRef };
 

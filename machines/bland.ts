@@ -8,10 +8,10 @@
  *
  * The POST only queues the job: Bland starts generating on the first status request, so polling starts at once.
  * Bland reports no progress and no stages: one `generating` state until it is ready.
- * Bland documents no idempotency key: a snapshot persisted while the create was in flight sends it again.
- * So a create Bland answered 2xx with a body we cannot read is not sent again: the job may exist, and the chart ends
- * rejected / protocol saying so. A create that timed out or was reset is retried: most such requests never reached
- * Bland, and a job lost to a dropped connection would cost more than the rare second one.
+ * Bland documents no idempotency key: a create that may have made a job (timed out, connection dropped, a 2xx body
+ * we cannot read, restored while out) is not sent again; the chart ends rejected / unconfirmed with
+ * `unconfirmedCreate` (the job may exist). 5xx, 429 and connections never made are retried. Option
+ * `resendUnconfirmedCreates` sends them again.
  */
 import { setup } from 'xstate';
 import { clockNow, jobClock } from '../src/core/clock.js';
@@ -49,6 +49,8 @@ const blandSpec: RestoreSpec<BlandRequest> = {
   requestSchema: blandRequestSchema,
   jobIdSchema: blandJobIdSchema,
   needsKey: true,
+  // No idempotency key: a create that may have made a job is never sent again (see UnconfirmedCreate).
+  idempotentCreate: false,
 };
 
 export const blandJob = withSnapshotVersion(
@@ -76,7 +78,7 @@ export const blandJob = withSnapshotVersion(
     states: {
       starting: startingState(),
       submitting: {
-        ...submitStates('bland', 'create', { idempotent: false }),
+        ...submitStates('bland', 'create', { idempotent: blandSpec.idempotentCreate }),
         on: { 'submit.accepted': { target: 'polling', actions: ['recordAnswer', 'recordJobId'] } },
       },
       polling: {

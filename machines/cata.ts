@@ -22,10 +22,10 @@
  * job stands (one status request): still waiting → back to `awaitingAnswer` with Cata's words in
  * `context.answerProblem`; already running → the answer did land (e.g. a restored job sent it twice), polling goes on.
  *
- * Cata documents no idempotency key for the create: a second POST makes a second job. So a create Cata answered 2xx
- * with a body we cannot read is not sent again: the job may exist, and the chart ends rejected / protocol saying so.
- * A create that timed out or was reset is retried (as is one a snapshot persisted while it was in flight): most such
- * requests never reached Cata, and a job lost to a dropped connection would cost more than the rare second one.
+ * Cata documents no idempotency key for the create: a second POST makes a second job. So a create that may have made
+ * a job (timed out, connection dropped, a 2xx body we cannot read, restored while out) is not sent again; the chart
+ * ends rejected / unconfirmed with `unconfirmedCreate` (the job may exist). 5xx, 429 and connections never made are
+ * retried. Option `resendUnconfirmedCreates` sends them again.
  */
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
@@ -135,6 +135,8 @@ const cataSpec: RestoreSpec<CataRequest> = {
   requestSchema: cataRequestSchema,
   jobIdSchema: cataJobIdSchema,
   needsKey: true,
+  // No idempotency key: a create that may have made a job is never sent again (see UnconfirmedCreate).
+  idempotentCreate: false,
   extraOptions: personTimeoutOption('answerTimeoutMs'),
   fields: {
     ...personWaitFields,
@@ -209,7 +211,7 @@ export const cataJob = withSnapshotVersion(
     states: {
       starting: startingState(),
       submitting: {
-        ...submitStates('cata', 'create', { idempotent: false }),
+        ...submitStates('cata', 'create', { idempotent: cataSpec.idempotentCreate }),
         on: { 'submit.accepted': { target: 'polling', actions: ['recordAnswer', 'recordJobId'] } },
       },
       polling: {

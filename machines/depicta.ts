@@ -9,11 +9,11 @@
  *
  * Progress is `scenes_completed / scenes_total`, in `context.progress`. The scene image URLs are signed for one hour:
  * attach to the job again (`input.jobId`) for fresh ones. Accepted jobs cannot be cancelled at Depicta: `CANCEL` stops
- * only our polling. Depicta documents no idempotency key: a snapshot persisted while the create was in flight sends it again.
- * A 2xx create answer whose body cannot be read is taken when its X-Depicta-Job-Id header names the job (the client);
- * without the header it is not sent again: the job may exist, and the chart ends rejected / protocol saying so.
- * A create that timed out or was reset is retried: most such requests never reached Depicta, and a job lost to a
- * dropped connection would cost more than the rare second one.
+ * only our polling. Depicta documents no idempotency key, and charges per story: a create is never sent twice when
+ * the first may have made a job. A 2xx create answer whose body cannot be read is taken when its X-Depicta-Job-Id
+ * header names the job (the client); without it, and when the create timed out or its connection dropped, or the job
+ * was restored while the create was out, the chart ends rejected / unconfirmed with `unconfirmedCreate` (the job may
+ * exist). 5xx, 429 and connections never made are retried. Option `resendUnconfirmedCreates` sends them again.
  */
 import { setup } from 'xstate';
 import { clockNow, jobClock } from '../src/core/clock.js';
@@ -50,6 +50,8 @@ const depictaSpec: RestoreSpec<DepictaRequest> = {
   requestSchema: depictaRequestSchema,
   jobIdSchema: depictaJobIdSchema,
   needsKey: true,
+  // No idempotency key: a create that may have made a job is never sent again (see UnconfirmedCreate).
+  idempotentCreate: false,
 };
 
 export const depictaJob = withSnapshotVersion(
@@ -77,7 +79,7 @@ export const depictaJob = withSnapshotVersion(
     states: {
       starting: startingState(),
       submitting: {
-        ...submitStates('depicta', 'create', { idempotent: false }),
+        ...submitStates('depicta', 'create', { idempotent: depictaSpec.idempotentCreate }),
         on: { 'submit.accepted': { target: 'polling', actions: ['recordAnswer', 'recordJobId'] } },
       },
       polling: {

@@ -109,6 +109,8 @@ describe('sendRequest over real HTTP: every answer is a value, never a throw', (
       type: 'http.transient',
       reason: 'network',
       message: 'request failed: ECONNREFUSED',
+      // No connection: the request reached no one (a create may be sent again).
+      unsent: true,
     });
   });
 });

@@ -14,7 +14,7 @@ import type {
 } from './events.js';
 import { resolveJobOptions, type PollOptions } from './options.js';
 import { trimBaseUrl } from './url.js';
-import type { JobError, JobOutcome, Rejection } from './outcome.js';
+import type { JobError, JobOutcome, Rejection, UnconfirmedCreate } from './outcome.js';
 
 /**
  * Version of the snapshot layout (see persist.ts): 2 since waits are timed by one clock per job. A snapshot of
@@ -197,6 +197,18 @@ export interface RequestArgs<TContext> {
   now: () => number;
 }
 
+/** A request actor's input once its request is out: `sentAt`, when it was sent (see {@link createSentAt}). */
+interface InFlight {
+  context: unknown;
+  sentAt?: number;
+}
+
+/** When the request of a persisted request actor was sent; undefined when it was persisted before it ran. */
+export function createSentAt(persistedChild: unknown): number | undefined {
+  const sentAt = (persistedChild as { snapshot?: { input?: InFlight } } | undefined)?.snapshot?.input?.sentAt;
+  return typeof sentAt === 'number' && Number.isFinite(sentAt) ? sentAt : undefined;
+}
+
 /**
  * An invoked actor that performs one HTTP exchange and sends the chart one named event.
  * Leaving the state aborts the request in flight (a `CANCEL`, or the job's `input.signal` aborted, leaves it).
@@ -210,6 +222,8 @@ export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) =>
     const apiKey = startInputOf(parent).apiKey ?? '';
     const sentAt = clockNow(system);
     const budgeted = input.context as unknown as BudgetedContext;
+    // Kept in this actor's persisted snapshot: a job restored while its create is out knows the create was sent.
+    (input as InFlight).sentAt = sentAt;
     const endBudget = parent ? requestStarted(parent, budgeted, sentAt) : undefined;
     let settled = false;
     let stopped = false;
@@ -217,7 +231,7 @@ export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) =>
       (event) => {
         settled = true;
         if (event && parent) requestAnswered(parent, budgeted, event.type, sentAt, clockNow(system));
-        if (event && !stopped) sendBack({ ...event, at: clockNow(system) });
+        if (event && !stopped) sendBack({ ...event, at: clockNow(system), sentAt });
       },
       (error: unknown) => {
         settled = true;
@@ -228,6 +242,7 @@ export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) =>
           reason: 'protocol',
           message: `could not read the answer: ${message}`,
           at: clockNow(system),
+          sentAt,
         });
       },
     );
@@ -353,26 +368,30 @@ const sharedActions = {
   ),
 
   /**
-   * A create the provider answered 2xx with a body we could not read: the job may exist there, and the provider
-   * cannot tell a second create from a new job, so it is not sent again. Decides the outcome `endRejected` then keeps.
+   * A create without an idempotency key that may have reached the provider, with no answer saying so (see
+   * `createMayExist`): the provider cannot tell a second create from a new job, so it is not sent again. Decides the
+   * outcome `endRejected` then keeps: rejected / unconfirmed, with what is known of the create.
    */
-  rejectUnreadableCreate: assign(({ context, event }: Args) => {
-    const e = event as TransientEvent;
+  rejectUnconfirmedCreate: assign(({ context, event }: Args) => {
+    const e = event as TransientEvent & { sentAt?: number; at?: number };
+    const unconfirmedCreate = unconfirmedCreateOf(context, e);
+    const answered = e.httpStatus !== undefined ? `the provider answered HTTP ${e.httpStatus} but its answer could not be read` : e.message;
     const rejection: Rejection = {
-      kind: 'protocol',
-      httpStatus: e.httpStatus,
+      kind: 'unconfirmed',
+      ...(e.httpStatus === undefined ? {} : { httpStatus: e.httpStatus }),
       message:
-        `the provider accepted the create (HTTP ${e.httpStatus}) but its answer could not be read, so it was not sent ` +
-        `again (the job may exist at the provider): ${e.message}`,
+        `the create may have reached the provider (${answered}); it was not sent again, since a second create would ` +
+        `make a second job: the job may exist at the provider${e.httpStatus !== undefined ? ` (${e.message})` : ''}`,
     };
-    return { outcome: withJobId({ status: 'rejected' as const, error: rejection }, context.jobId) };
+    return { outcome: { status: 'rejected' as const, error: rejection, unconfirmedCreate } };
   }),
 
   endRejected: assign(({ context, event, self }: Args) => {
     const decided = context.outcome?.status === 'rejected' ? context.outcome.error : null;
     const rejection = decided ?? rejectionOf(context, event);
+    const unconfirmed = context.outcome?.status === 'rejected' ? context.outcome.unconfirmedCreate : undefined;
     return {
-      ...ended(withJobId({ status: 'rejected' as const, error: rejection }, context.jobId)),
+      ...ended(withJobId({ status: 'rejected' as const, error: rejection, ...(unconfirmed ? { unconfirmedCreate: unconfirmed } : {}) }, context.jobId)),
       lastAnswer: context.inputProblem ? context.lastAnswer : answerOf(event, now(self)),
     };
   }),
@@ -381,6 +400,17 @@ const sharedActions = {
 
   endCancelled: assign(({ context }: Args) => ended(withJobId({ status: 'cancelled' as const }, context.jobId))),
 };
+
+/** What is known of a create that may have made a job (`event`: the failure that left it unconfirmed). */
+function unconfirmedCreateOf(context: AnyJobContext, e: TransientEvent & { sentAt?: number; at?: number }): UnconfirmedCreate {
+  const reason: UnconfirmedCreate['reason'] = e.reason === 'timeout' ? 'timeout' : e.reason === 'network' ? 'network' : 'unreadable';
+  return {
+    sentAt: e.sentAt ?? e.at ?? context.startedAt,
+    attempts: context.requests,
+    reason,
+    ...(e.httpStatus === undefined ? {} : { httpStatus: e.httpStatus }),
+  };
+}
 
 /** What every end writes: the outcome (the chart's `output`), and no wait left pending. */
 function ended(outcome: JobOutcome<unknown, unknown>) {
@@ -442,10 +472,17 @@ export const jobGuards = {
     return at !== undefined && context.deadlineAt !== null && at >= context.deadlineAt;
   },
   retryBudgetSpent: ({ context }: GuardArgs) => context.retries >= context.options.maxRetries,
-  /** The provider answered 2xx but its body could not be read: the request did reach it and was taken. */
-  answeredUnreadable: ({ event }: GuardArgs) => {
+  /**
+   * A create (without an idempotency key) may have made a job, though no answer says so: the request went out and
+   * its answer was lost (time-out, reset) or unreadable (a 2xx body we cannot read). Not: a 5xx or 408 answer (the
+   * provider says it did not do it; Depicta documents "retry with back-off"), nor a connection never made. Unless
+   * the app asked for such creates to be sent again (`resendUnconfirmedCreates`).
+   */
+  createMayExist: ({ context, event }: GuardArgs) => {
     const e = event as Partial<TransientEvent> & EventObject;
-    return e.type === 'http.transient' && e.reason === 'protocol' && typeof e.httpStatus === 'number' && e.httpStatus >= 200 && e.httpStatus <= 299;
+    if (e.type !== 'http.transient' || context.options.resendUnconfirmedCreates) return false;
+    if (e.reason === 'server' || e.unsent) return false;
+    return e.httpStatus === undefined || (e.httpStatus >= 200 && e.httpStatus <= 299);
   },
   /** The next request must wait for the key's shared rate budget (configured, or learnt from 429s). */
   needsBudget: ({ context }: GuardArgs) => needsBudget(context),

@@ -14,7 +14,8 @@
 import { z } from 'zod';
 import type { AnyActorScope, AnyStateMachine, AnyStateNode } from 'xstate';
 import { clockNow } from './clock.js';
-import { connectionProblem, initialJobContext, SNAPSHOT_SCHEMA_VERSION, type JobSpec } from './job.js';
+import { connectionProblem, createSentAt, initialJobContext, SNAPSHOT_SCHEMA_VERSION, type JobSpec } from './job.js';
+import type { UnconfirmedCreate } from './outcome.js';
 import { resolveJobOptions, type PollOptions } from './options.js';
 import { trimBaseUrl } from './url.js';
 
@@ -31,6 +32,11 @@ export interface RestoreSpec<TRequest = unknown> extends JobSpec<TRequest> {
   fields?: z.ZodRawShape;
   /** Their values in a fresh job (a refused snapshot restores with these). */
   initialFields?: () => Record<string, unknown>;
+  /**
+   * Whether the provider finds the job a repeated create made (default true). When not (no idempotency key), a job
+   * restored while its create was out ends rejected / unconfirmed rather than send it again (see {@link UnconfirmedCreate}).
+   */
+  idempotentCreate?: boolean;
   /** Checks of the chart's own across fields (e.g. markdown2pdf: its URLs are on the job's origin); a sentence, or null. */
   check?: (context: Record<string, unknown>) => string | null;
 }
@@ -103,6 +109,7 @@ interface Persisted {
   status?: unknown;
   value?: unknown;
   context?: unknown;
+  children?: Record<string, unknown>;
 }
 
 /** The options as stored: a JSON round trip writes `Infinity` (no deadline, no limit) as null. */
@@ -154,6 +161,10 @@ export function checkedSnapshot(
   const problem = stateProblem(state as unknown as RestingState, context) ?? spec.check?.(context) ?? null;
   if (problem) return { problem };
 
+  const sentAt = spec.idempotentCreate === false ? unconfirmedCreateSentAt(machine, state as unknown as RestingState, persisted) : undefined;
+  if (sentAt !== undefined && !(context.options as PollOptions).resendUnconfirmedCreates) {
+    return { snapshot: restoredWhileCreating(context, sentAt) };
+  }
   const children = done ? {} : childrenOf(state as unknown as RestingState, context);
   return {
     snapshot: {
@@ -209,6 +220,36 @@ function stateProblem(state: RestingState, context: StoredShared): string | null
     return `its wait ends (wakeAt ${context.wakeAt}) after its deadline (deadlineAt ${context.deadlineAt})`;
   }
   return null;
+}
+
+/** When the create in flight in the persisted job was sent; undefined when none was, or it may be sent again. */
+function unconfirmedCreateSentAt(machine: AnyStateMachine, state: RestingState, persisted: Persisted): number | undefined {
+  const creating = state._nodes.find((node) => node.id === `${machine.id}.submitting.requesting`);
+  const invoke = creating?.invoke[0] as { id: string } | undefined;
+  return invoke ? createSentAt(persisted.children?.[invoke.id]) : undefined;
+}
+
+/** The job ends at once, rejected / unconfirmed: its create was out when it was persisted, and is not sent again. */
+function restoredWhileCreating(context: Record<string, unknown> & StoredShared, sentAt: number) {
+  const unconfirmedCreate: UnconfirmedCreate = { sentAt, attempts: context.requests as number, reason: 'restored' };
+  const outcome = {
+    status: 'rejected' as const,
+    error: {
+      kind: 'unconfirmed' as const,
+      message:
+        'the job was persisted while its create was out: the create may have reached the provider; it was not sent ' +
+        'again, since a second create would make a second job: the job may exist at the provider',
+    },
+    unconfirmedCreate,
+  };
+  return {
+    status: 'done',
+    value: 'rejected',
+    historyValue: {},
+    context: { ...context, wakeAt: null, waitReason: null, outcome },
+    children: {},
+    output: outcome,
+  };
 }
 
 /** The actors the state invokes, made from the chart's own invoke definitions and the checked context. */

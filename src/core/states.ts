@@ -105,9 +105,9 @@ export function budgetState(chartId: string, then = 'requesting'): StateConfig {
 export interface SubmitOptions {
   /**
    * Whether sending the create again is safe (default true): the provider finds the job the first one made
-   * (an idempotency key, or the same job by nature). When not, a create the provider answered 2xx with a body we
-   * could not read ends the job rejected / protocol instead of being retried, since the job may exist there.
-   * Time-outs and resets after sending are still retried: nothing says the provider got the request.
+   * (an idempotency key, or the same job by nature). When not, a create that may have reached the provider without
+   * an answer saying so (time-out, reset, a 2xx body we could not read) ends the job rejected / unconfirmed instead
+   * of being sent again, since the job may exist there (unless the options say `resendUnconfirmedCreates`).
    */
   idempotent?: boolean;
 }
@@ -115,7 +115,7 @@ export interface SubmitOptions {
 /** Creating the job: one request, retried after 429s and transient failures. */
 export function submitStates(chartId: string, actor: string, { idempotent = true }: SubmitOptions = {}): StateConfig {
   const requesting = requestingState(chartId, actor);
-  const notSentAgain = { guard: 'answeredUnreadable', target: `#${chartId}.rejected`, actions: 'rejectUnreadableCreate' };
+  const notSentAgain = { guard: 'createMayExist', target: `#${chartId}.rejected`, actions: 'rejectUnconfirmedCreate' };
   return {
     initial: 'ready',
     states: {

@@ -200,7 +200,8 @@ export interface ExpectedEnd {
 
 type Effect =
   | { kind: 'answer' }
-  | { kind: 'transient'; rejection: 'unavailable' | 'protocol' }
+  /** `mayExist`: the request went out and no answer says the provider did not act on it (lost, unreadable 2xx). */
+  | { kind: 'transient'; rejection: 'unavailable' | 'protocol'; mayExist: boolean }
   | { kind: 'rateLimited'; retryAfterMs?: number }
   | { kind: 'refused'; rejection: string };
 
@@ -218,14 +219,15 @@ export function effectOf(chart: ChartUnderFaults, rule: FaultRule, request: Requ
   if ('pass' in f) return { kind: 'answer' };
   if ('spoil' in f) {
     if (says && notTwoHundred.includes(says)) return { kind: 'answer' };
-    return chart.spoilEffect(f.spoil, request) === 'answer' ? { kind: 'answer' } : { kind: 'transient', rejection: 'protocol' };
+    return chart.spoilEffect(f.spoil, request) === 'answer' ? { kind: 'answer' } : { kind: 'transient', rejection: 'protocol', mayExist: true };
   }
   if ('wire' in f) {
     const protocol = UNREADABLE_2XX.includes(f.wire);
-    return { kind: 'transient', rejection: protocol ? 'protocol' : 'unavailable' };
+    // A 502 HTML page is an answer that says the request failed; every other wire fault loses or spoils the answer.
+    return { kind: 'transient', rejection: protocol ? 'protocol' : 'unavailable', mayExist: f.wire !== 'html' };
   }
   if (f.http === 429) return { kind: 'rateLimited', retryAfterMs: retryAfterMsOf(f.retryAfter, now) };
-  if (f.http >= 500) return { kind: 'transient', rejection: 'unavailable' };
+  if (f.http >= 500) return { kind: 'transient', rejection: 'unavailable', mayExist: false };
   return { kind: 'refused', rejection: refusalKinds[f.http] ?? 'invalid' };
 }
 
@@ -340,8 +342,8 @@ export function expectedEnd(chart: ChartUnderFaults, run: FaultRun, options: Pol
     }
     switch (effect.kind) {
       case 'transient': {
-        // A 2xx create answer the client cannot read is not sent again where a second create makes a second job.
-        if (phase === 'create' && effect.rejection === 'protocol' && !chart.idempotentCreate) return end('rejected', requests, 'protocol');
+        // A create that may have made a job is not sent again where a second create makes a second job.
+        if (phase === 'create' && effect.mayExist && !chart.idempotentCreate) return end('rejected', requests, 'unconfirmed');
         if (retries >= options.maxRetries) return end('rejected', requests, effect.rejection);
         const delay = nextDelay(options, { kind: 'retry', attempt: retries, random: 0 });
         retries += 1;
@@ -441,10 +443,12 @@ async function runOnce(chart: ChartUnderFaults, run: FaultRun, tally: FaultTally
   const resolved = actor.getSnapshot().context.options as PollOptions;
   let expected = expectedEnd(chart, run, resolved, clock.now());
   if (!chart.idempotentCreate) {
-    // A spoilt or unreadable 2xx create answer ends the job (it is not sent again), so the provider may keep its job.
+    // A create whose answer is lost or unreadable ends the job (it is not sent again), so the provider may keep its job.
+    // A 5xx (or 502 page) is retried: one played after the provider made the job would make a second, which no client can tell.
     const lostBeforeProvider = (rule: FaultRule): FaultRule => {
       const f = rule.fault;
-      if ('spoil' in f || ('wire' in f && UNREADABLE_2XX.includes(f.wire))) return rule;
+      const answeredFailure = 'http' in f || ('wire' in f && f.wire === 'html');
+      if (!answeredFailure) return rule;
       return rule.when === 'after' ? { ...rule, when: 'before' } : rule;
     };
     const schedule = run.schedule.map((rule, i) => (i < expected.creates ? lostBeforeProvider(rule) : rule));

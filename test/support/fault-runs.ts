@@ -12,6 +12,7 @@ import type { FaultRule, PlannedFault } from '../../src/simulator/faults.js';
 import type { BodyFault } from '../../src/simulator/http.js';
 import { startSimulator, type RequestLogEntry, type Simulator } from '../../src/simulator/server.js';
 import { advanceToWake, newClock, nextPause, pendingTimers } from './simulated-time.js';
+import { refusesTamper, tamperArb, tamperWith, type Tamper } from './tamper.js';
 
 export type EndStatus = 'succeeded' | 'failed' | 'rejected' | 'timedOut' | 'cancelled';
 
@@ -109,6 +110,8 @@ export interface FaultRun {
   cancelAtPause: number | null;
   /** Persist, stop, and restore into a fresh actor at these pauses. */
   restartAtPauses: number[];
+  /** How the snapshot is tampered with at the first restart (none: restored as persisted). */
+  tamper?: Tamper | null;
   /** What the person does at each pause that needs one, in order (then: answers at once). */
   person?: PersonAct[];
   /** The limit of the person's time (`Infinity`: none). */
@@ -178,6 +181,7 @@ export const faultRunArb: fc.Arbitrary<FaultRun> = fc.record({
   }),
   cancelAtPause: fc.option(fc.integer({ min: 0, max: 10 }), { freq: 5 }),
   restartAtPauses: fc.uniqueArray(fc.integer({ min: 0, max: 10 }), { maxLength: 3 }),
+  tamper: tamperArb,
   person: fc.array(personActArb, { maxLength: 4 }),
   personTimeoutMs: fc.oneof(fc.constant(Infinity), fc.constant(Infinity), fc.integer({ min: 10_000, max: 600_000 })),
   questionsAt: fc.oneof(fc.constant<number[]>([]), fc.uniqueArray(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 2 })),
@@ -387,11 +391,27 @@ export interface FaultTally {
    * time on a loaded machine): the machine's slowness, not the chart's. Only the second play counts.
    */
   slowReruns: number;
+  /** Restores of a tampered snapshot (see tamper.ts), and how many of them were refused as they must be. */
+  tamperedRestores: number;
+  refusedRestores: number;
   wrongEnds: number;
   leaks: number;
 }
 
-export const newTally = (): FaultTally => ({ runs: 0, faultsInjected: 0, restarts: 0, badBodies: 0, cancels: 0, personActs: 0, budgetDelayed: 0, slowReruns: 0, wrongEnds: 0, leaks: 0 });
+export const newTally = (): FaultTally => ({
+  runs: 0,
+  faultsInjected: 0,
+  restarts: 0,
+  badBodies: 0,
+  cancels: 0,
+  personActs: 0,
+  budgetDelayed: 0,
+  slowReruns: 0,
+  tamperedRestores: 0,
+  refusedRestores: 0,
+  wrongEnds: 0,
+  leaks: 0,
+});
 
 const BAD_BODY = /^(notJson|truncated|html|empty|hugeBody|spoil )/;
 
@@ -478,6 +498,8 @@ async function runOnce(chart: ChartUnderFaults, run: FaultRun, tally: FaultTally
   let pauses = 0;
   let acts = 0;
   let cancelled = false;
+  const tamperedBefore = tally.tamperedRestores;
+  let refusing = false;
   const cancel = () => {
     actor.send({ type: 'CANCEL' });
     cancelled = true;
@@ -498,13 +520,25 @@ async function runOnce(chart: ChartUnderFaults, run: FaultRun, tally: FaultTally
       break;
     }
     if (run.restartAtPauses.includes(pauses)) {
-      const persisted = JSON.parse(JSON.stringify(actor.getPersistedSnapshot()));
+      let persisted = JSON.parse(JSON.stringify(actor.getPersistedSnapshot()));
+      if (run.tamper && tally.tamperedRestores === tamperedBefore) {
+        persisted = tamperWith(run.tamper, persisted, `${sim.url}/elsewhere`);
+        tally.tamperedRestores += 1;
+        // Refused: the job ends rejected / invalid where it stands, and sends nothing more.
+        if (refusesTamper(run.tamper)) {
+          const sent = sim.requests(chart.provider);
+          expected = { ...expected, status: 'rejected', kind: 'invalid', requests: sent.length, created: chart.jobCount(sim) > 0 };
+          refusing = true;
+        }
+      }
       actor.stop();
       actor = start(persisted);
+      if (refusing && actor.getSnapshot().status === 'done') tally.refusedRestores += 1;
       watch(actor);
       tally.restarts += 1;
       snapshot = actor.getSnapshot();
       await new Promise((r) => setImmediate(r));
+      if (snapshot.status !== 'active') break;
     }
     pauses += 1;
     if (snapshot.hasTag('needs-input')) {
@@ -531,6 +565,7 @@ async function runOnce(chart: ChartUnderFaults, run: FaultRun, tally: FaultTally
   for (let i = 0; i < 20 && sim.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 10));
   await new Promise((r) => setTimeout(r, 5));
   const requests = sim.requests(chart.provider);
+  if (sim.log.some((e) => e.path.startsWith('/elsewhere'))) problems.push('a request went where a tampered snapshot said');
 
   // Budget waits only delay requests: with a deadline, a job may then time out before the end the oracle expects.
   const delayedPastDeadline = budgetWaits > 0 && Number.isFinite(resolved.timeoutMs) && outcome.status === 'timedOut';

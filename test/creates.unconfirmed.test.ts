@@ -135,3 +135,50 @@ describe('a job persisted while its create is out', () => {
     expect(posts(sim, 'bland')).toHaveLength(1);
   });
 });
+
+describe('CANCEL while a create without an idempotency key is out', () => {
+  it('Depicta: waits for the create’s answer, and the cancelled outcome carries the job id (the paid story is not lost)', async () => {
+    const clock = newClock();
+    const sim = await simulator(clock);
+    const actor = createActor(depictaUnderFaults.machine, { clock, input: { ...depictaUnderFaults.input(sim), options: quickly } }).start();
+    actor.send({ type: 'CANCEL' });
+    actor.send({ type: 'CANCEL' }); // a second one changes nothing
+    expect(actor.getSnapshot().value).toEqual({ submitting: { requesting: 'cancelling' } });
+    const outcome = await settle(actor);
+    expect(outcome).toMatchObject({ status: 'cancelled', jobId: sim.requests('depicta')[0].jobId });
+    expect(sim.depicta.jobCount).toBe(1);
+    expect(sim.requests('depicta')).toHaveLength(1);
+  });
+
+  it('Bland: the signal aborted while the create is out waits the same way', async () => {
+    const clock = newClock();
+    const sim = await simulator(clock);
+    const controller = new AbortController();
+    const input = { ...blandUnderFaults.input(sim), options: quickly, signal: controller.signal };
+    const actor = createActor(blandUnderFaults.machine, { clock, input }).start();
+    controller.abort();
+    const outcome = await settle(actor);
+    expect(outcome).toMatchObject({ status: 'cancelled', jobId: expect.any(String) });
+    expect(sim.bland.jobCount).toBe(1);
+  });
+
+  it('Cata: no answer within requestTimeoutMs — cancelled, saying the job may exist', async () => {
+    const clock = newClock();
+    const sim = await simulator(clock);
+    sim.faults.add({ provider: 'cata', method: 'POST', fault: { wire: 'hang' } });
+    const actor = createActor(cataUnderFaults.machine, { clock, input: { ...cataUnderFaults.input(sim), options: quickly } }).start();
+    actor.send({ type: 'CANCEL' });
+    const outcome = await settle(actor);
+    expect(outcome).toMatchObject({ status: 'cancelled', unconfirmedCreate: { reason: 'timeout', attempts: 1 } });
+    expect(outcome).not.toHaveProperty('jobId');
+  });
+
+  it('Perceptis (Idempotency-Key) still ends at once: the create can be sent again later with the same key', async () => {
+    const clock = newClock();
+    const sim = await simulator(clock);
+    const actor = createActor(perceptisUnderFaults.machine, { clock, input: { ...perceptisUnderFaults.input(sim), options: quickly } }).start();
+    actor.send({ type: 'CANCEL' });
+    expect(actor.getSnapshot().status).toBe('done');
+    expect(await settle(actor)).toEqual({ status: 'cancelled' });
+  });
+});

@@ -386,6 +386,11 @@ const sharedActions = {
     return { outcome: { status: 'rejected' as const, error: rejection, unconfirmedCreate } };
   }),
 
+  /** Cancelled while a create was out, whose answer then did not say whether it made a job: the outcome says so. */
+  cancelUnconfirmedCreate: assign(({ context, event }: Args) => ({
+    outcome: { status: 'cancelled' as const, unconfirmedCreate: unconfirmedCreateOf(context, event as TransientEvent) },
+  })),
+
   endRejected: assign(({ context, event, self }: Args) => {
     const decided = context.outcome?.status === 'rejected' ? context.outcome.error : null;
     const rejection = decided ?? rejectionOf(context, event);
@@ -398,7 +403,10 @@ const sharedActions = {
 
   endTimedOut: assign(({ context }: Args) => ended(withJobId({ status: 'timedOut' as const }, context.jobId))),
 
-  endCancelled: assign(({ context }: Args) => ended(withJobId({ status: 'cancelled' as const }, context.jobId))),
+  endCancelled: assign(({ context }: Args) => {
+    const unconfirmed = context.outcome?.status === 'cancelled' ? context.outcome.unconfirmedCreate : undefined;
+    return ended(withJobId({ status: 'cancelled' as const, ...(unconfirmed ? { unconfirmedCreate: unconfirmed } : {}) }, context.jobId));
+  }),
 };
 
 /** What is known of a create that may have made a job (`event`: the failure that left it unconfirmed). */

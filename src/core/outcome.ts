@@ -24,8 +24,8 @@ export interface UnconfirmedCreate {
   sentAt: number;
   /** Create requests sent in all (the ones before were answered without a job: 5xx, 429, connection refused). */
   attempts: number;
-  /** Why it is not known: no answer in time, the connection dropped, a 2xx body we could not read, restored or cancelled while out. */
-  reason: 'timeout' | 'network' | 'unreadable' | 'restored' | 'cancelled';
+  /** Why it is not known: no answer in time, the connection dropped, a 2xx body we could not read, restored while out. */
+  reason: 'timeout' | 'network' | 'unreadable' | 'restored';
   /** The status the provider answered, when it did (a 2xx whose body could not be read). */
   httpStatus?: number;
 }
@@ -37,7 +37,7 @@ export type JobOutcome<TResult, TJobId = string> =
   /** `error.kind` `unconfirmed`: the create may have made a job; `unconfirmedCreate` says what is known. */
   | { status: 'rejected'; jobId?: TJobId; error: Rejection; unconfirmedCreate?: UnconfirmedCreate }
   | { status: 'timedOut'; jobId?: TJobId }
-  /** With `unconfirmedCreate`: cancelled while a create was out, whose answer did not come in time. */
+  /** With `unconfirmedCreate`: cancelled while a create was out, whose answer did not say whether it made a job. */
   | { status: 'cancelled'; jobId?: TJobId; unconfirmedCreate?: UnconfirmedCreate };
 
 type OutcomeOf<TActor> = TActor extends { getSnapshot(): { output: infer O } } ? NonNullable<O> : never;

@@ -22,7 +22,11 @@ import type { JobError, JobOutcome, Rejection, UnconfirmedCreate } from './outco
  */
 export const SNAPSHOT_SCHEMA_VERSION = 2;
 
-/** What every job actor takes as `input`. Give either `request` (submit, then poll) or `jobId` (attach). */
+/**
+ * What every job actor takes as `input`. Give either `request` (submit, then poll) or `jobId` (attach).
+ * Restoring (`createActor(chart, { snapshot, input })`), give `{ baseUrl, apiKey }` (see `RestoreInput`): the
+ * restore input's `baseUrl` is authoritative, and a snapshot persisted for another one is refused (restore.ts).
+ */
 export interface JobInput<TRequest, TJobId, TOptions extends PollOptions = PollOptions> {
   baseUrl: string;
   /** Sent in the provider's auth header. Never kept in context, snapshots or inspection events: pass it again when restoring. */

@@ -8,10 +8,10 @@
  *
  * The POST only queues the job: Bland starts generating on the first status request, so polling starts at once.
  * Bland reports no progress and no stages: one `generating` state until it is ready.
- * Bland documents no idempotency key: a snapshot persisted while the create was in flight sends it again.
- * So a create Bland answered 2xx with a body we cannot read is not sent again: the job may exist, and the chart ends
- * rejected / protocol saying so. A create that timed out or was reset is retried: most such requests never reached
- * Bland, and a job lost to a dropped connection would cost more than the rare second one.
+ * Bland documents no idempotency key: a create that may have made a job (timed out, connection dropped, a 2xx body
+ * we cannot read, restored while out) is not sent again; the chart ends rejected / unconfirmed with
+ * `unconfirmedCreate` (the job may exist). 5xx, 429 and connections never made are retried. Option
+ * `resendUnconfirmedCreates` sends them again.
  */
 import { setup } from 'xstate';
 import { clockNow, jobClock } from '../src/core/clock.js';
@@ -27,6 +27,7 @@ import {
 } from '../src/core/job.js';
 import type { JobOutcome } from '../src/core/outcome.js';
 import { withSnapshotVersion } from '../src/core/persist.js';
+import type { RestoreSpec } from '../src/core/restore.js';
 import { endStates, jobClockInvoke, pollerStates, startingState, submitStates } from '../src/core/states.js';
 import { createBlandJob, getBlandStatus, type BlandAnswerEvent } from '../src/providers/bland/client.js';
 import { blandJobIdSchema, blandRequestSchema, type BlandRequest, type BlandResult } from '../src/providers/bland/schema.js';
@@ -39,6 +40,18 @@ export type BlandOutcome = JobOutcome<BlandResult, string>;
 type BlandEvent = BlandAnswerEvent | { type: 'timer.due'; at: number } | CancelEvent;
 
 const blandRequest = requestActor<BlandContext>;
+
+const blandSpec: RestoreSpec<BlandRequest> = {
+  provider: 'bland',
+  // Not documented by Bland. A pathway takes tens of seconds to generate: ask every 3 s, slowing to 20 s
+  // on long generations, and never more than once a second.
+  defaults: { pollIntervalMs: 3_000, pollGrowth: 1.5, maxPollIntervalMs: 20_000, minDelayMs: 1_000 },
+  requestSchema: blandRequestSchema,
+  jobIdSchema: blandJobIdSchema,
+  needsKey: true,
+  // No idempotency key: a create that may have made a job is never sent again (see UnconfirmedCreate).
+  idempotentCreate: false,
+};
 
 export const blandJob = withSnapshotVersion(
   setup({
@@ -58,27 +71,14 @@ export const blandJob = withSnapshotVersion(
     guards: jobGuards,
   }).createMachine({
     id: 'bland',
-    context: ({ input, self }) =>
-      initialJobContext<BlandRequest, string, BlandResult>(
-        input,
-        {
-          provider: 'bland',
-          // Not documented by Bland. A pathway takes tens of seconds to generate: ask every 3 s, slowing to 20 s
-          // on long generations, and never more than once a second.
-          defaults: { pollIntervalMs: 3_000, pollGrowth: 1.5, maxPollIntervalMs: 20_000, minDelayMs: 1_000 },
-          requestSchema: blandRequestSchema,
-          jobIdSchema: blandJobIdSchema,
-          needsKey: true,
-        },
-        clockNow(self.system),
-      ),
+    context: ({ input, self }) => initialJobContext<BlandRequest, string, BlandResult>(input, blandSpec, clockNow(self.system)),
     invoke: jobClockInvoke,
     on: { CANCEL: '.cancelled' },
     initial: 'starting',
     states: {
       starting: startingState(),
       submitting: {
-        ...submitStates('bland', 'create', { idempotent: false }),
+        ...submitStates('bland', 'create', { idempotent: blandSpec.idempotentCreate }),
         on: { 'submit.accepted': { target: 'polling', actions: ['recordAnswer', 'recordJobId'] } },
       },
       polling: {
@@ -105,4 +105,5 @@ export const blandJob = withSnapshotVersion(
     },
     output: ({ context }) => context.outcome!,
   }),
+  blandSpec,
 );

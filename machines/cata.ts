@@ -22,12 +22,13 @@
  * job stands (one status request): still waiting → back to `awaitingAnswer` with Cata's words in
  * `context.answerProblem`; already running → the answer did land (e.g. a restored job sent it twice), polling goes on.
  *
- * Cata documents no idempotency key for the create: a second POST makes a second job. So a create Cata answered 2xx
- * with a body we cannot read is not sent again: the job may exist, and the chart ends rejected / protocol saying so.
- * A create that timed out or was reset is retried (as is one a snapshot persisted while it was in flight): most such
- * requests never reached Cata, and a job lost to a dropped connection would cost more than the rare second one.
+ * Cata documents no idempotency key for the create: a second POST makes a second job. So a create that may have made
+ * a job (timed out, connection dropped, a 2xx body we cannot read, restored while out) is not sent again; the chart
+ * ends rejected / unconfirmed with `unconfirmedCreate` (the job may exist). 5xx, 429 and connections never made are
+ * retried. Option `resendUnconfirmedCreates` sends them again.
  */
 import { assign, setup } from 'xstate';
+import * as z from 'zod/mini';
 import { clockNow, jobClock, type TimerDueEvent } from '../src/core/clock.js';
 import type { CancelEvent } from '../src/core/events.js';
 import {
@@ -41,8 +42,9 @@ import {
 } from '../src/core/job.js';
 import type { PollOptions } from '../src/core/options.js';
 import type { JobOutcome } from '../src/core/outcome.js';
-import { initialPersonWait, personTimeoutOption, personWaitActions, type PersonWaitContext } from '../src/core/person.js';
+import { initialPersonWait, personTimeoutOption, personWaitActions, personWaitFields, type PersonWaitContext } from '../src/core/person.js';
 import { withSnapshotVersion } from '../src/core/persist.js';
+import { storedCount, storedText, type RestoreSpec } from '../src/core/restore.js';
 import {
   endStates,
   failureTransitions,
@@ -64,6 +66,8 @@ import {
   cataJobIdSchema,
   cataStageValues,
   cataRequestSchema,
+  cataLogEntrySchema,
+  cataTestResultSchema,
   type CataLogEntry,
   type CataRequest,
   type CataResult,
@@ -109,6 +113,44 @@ const cataRequest = requestActor<CataContext>;
 
 /** `ANSWER`'s `text` must be a string (an empty one is sent: Cata says why it refuses it). */
 const NOT_TEXT = 'ANSWER needs `text`: the answer to the question, as a string';
+
+/** A new job's own fields. */
+const cataFields = () => ({
+  ...initialPersonWait,
+  hypothesis: null,
+  testResults: [] as CataTestResult[],
+  pipelineRetries: 0,
+  logs: [] as CataLogEntry[],
+  clarification: null,
+  humanResponse: null,
+  answer: null,
+  answerProblem: null,
+});
+
+const orNull = (schema: typeof storedText) => z.nullable(schema);
+const cataSpec: RestoreSpec<CataRequest> = {
+  provider: 'cata',
+  // Not documented: a few seconds, slowing down a little; the pipeline takes tens of seconds.
+  defaults: { pollIntervalMs: 2_000, pollGrowth: 1.25, maxPollIntervalMs: 10_000 },
+  requestSchema: cataRequestSchema,
+  jobIdSchema: cataJobIdSchema,
+  needsKey: true,
+  // No idempotency key: a create that may have made a job is never sent again (see UnconfirmedCreate).
+  idempotentCreate: false,
+  extraOptions: personTimeoutOption('answerTimeoutMs'),
+  fields: {
+    ...personWaitFields,
+    hypothesis: orNull(storedText),
+    testResults: z.array(cataTestResultSchema).check(z.maxLength(1_000)),
+    pipelineRetries: storedCount,
+    logs: z.array(cataLogEntrySchema).check(z.maxLength(10_000)),
+    clarification: orNull(storedText),
+    humanResponse: orNull(storedText),
+    answer: orNull(storedText),
+    answerProblem: orNull(storedText),
+  },
+  initialFields: cataFields,
+};
 
 export const cataJob = withSnapshotVersion(
   setup({
@@ -160,32 +202,8 @@ export const cataJob = withSnapshotVersion(
   }).createMachine({
     id: 'cata',
     context: ({ input, self }) => {
-      const base = initialJobContext<CataRequest, number, CataResult>(
-        input,
-        {
-          provider: 'cata',
-          // Not documented: a few seconds, slowing down a little; the pipeline takes tens of seconds.
-          defaults: { pollIntervalMs: 2_000, pollGrowth: 1.25, maxPollIntervalMs: 10_000 },
-          requestSchema: cataRequestSchema,
-          jobIdSchema: cataJobIdSchema,
-          needsKey: true,
-          extraOptions: personTimeoutOption('answerTimeoutMs'),
-        },
-        clockNow(self.system),
-      );
-      return {
-        ...base,
-        options: base.options as CataOptions,
-        ...initialPersonWait,
-        hypothesis: null,
-        testResults: [],
-        pipelineRetries: 0,
-        logs: [],
-        clarification: null,
-        humanResponse: null,
-        answer: null,
-        answerProblem: null,
-      };
+      const base = initialJobContext<CataRequest, number, CataResult>(input, cataSpec, clockNow(self.system));
+      return { ...base, options: base.options as CataOptions, ...cataFields() };
     },
     invoke: jobClockInvoke,
     on: { CANCEL: '.cancelled' },
@@ -193,7 +211,7 @@ export const cataJob = withSnapshotVersion(
     states: {
       starting: startingState(),
       submitting: {
-        ...submitStates('cata', 'create', { idempotent: false }),
+        ...submitStates('cata', 'create', { idempotent: cataSpec.idempotentCreate }),
         on: { 'submit.accepted': { target: 'polling', actions: ['recordAnswer', 'recordJobId'] } },
       },
       polling: {
@@ -267,4 +285,5 @@ export const cataJob = withSnapshotVersion(
     },
     output: ({ context }) => context.outcome!,
   }),
+  cataSpec,
 );

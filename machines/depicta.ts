@@ -9,11 +9,11 @@
  *
  * Progress is `scenes_completed / scenes_total`, in `context.progress`. The scene image URLs are signed for one hour:
  * attach to the job again (`input.jobId`) for fresh ones. Accepted jobs cannot be cancelled at Depicta: `CANCEL` stops
- * only our polling. Depicta documents no idempotency key: a snapshot persisted while the create was in flight sends it again.
- * A 2xx create answer whose body cannot be read is taken when its X-Depicta-Job-Id header names the job (the client);
- * without the header it is not sent again: the job may exist, and the chart ends rejected / protocol saying so.
- * A create that timed out or was reset is retried: most such requests never reached Depicta, and a job lost to a
- * dropped connection would cost more than the rare second one.
+ * only our polling. Depicta documents no idempotency key, and charges per story: a create is never sent twice when
+ * the first may have made a job. A 2xx create answer whose body cannot be read is taken when its X-Depicta-Job-Id
+ * header names the job (the client); without it, and when the create timed out or its connection dropped, or the job
+ * was restored while the create was out, the chart ends rejected / unconfirmed with `unconfirmedCreate` (the job may
+ * exist). 5xx, 429 and connections never made are retried. Option `resendUnconfirmedCreates` sends them again.
  */
 import { setup } from 'xstate';
 import { clockNow, jobClock } from '../src/core/clock.js';
@@ -29,6 +29,7 @@ import {
 } from '../src/core/job.js';
 import type { JobOutcome } from '../src/core/outcome.js';
 import { withSnapshotVersion } from '../src/core/persist.js';
+import type { RestoreSpec } from '../src/core/restore.js';
 import { endStates, jobClockInvoke, pollerStates, startingState, submitStates } from '../src/core/states.js';
 import { createDepictaJob, getDepictaStatus, type DepictaAnswerEvent } from '../src/providers/depicta/client.js';
 import { depictaJobIdSchema, depictaRequestSchema, type DepictaRequest, type DepictaResult } from '../src/providers/depicta/schema.js';
@@ -41,6 +42,17 @@ export type DepictaOutcome = JobOutcome<DepictaResult, string>;
 type DepictaEvent = DepictaAnswerEvent | { type: 'timer.due'; at: number } | CancelEvent;
 
 const depictaRequest = requestActor<DepictaContext>;
+
+const depictaSpec: RestoreSpec<DepictaRequest> = {
+  provider: 'depicta',
+  // Depicta's own CLI and examples poll every 3 s.
+  defaults: { pollIntervalMs: 3_000, pollGrowth: 1, maxPollIntervalMs: 30_000 },
+  requestSchema: depictaRequestSchema,
+  jobIdSchema: depictaJobIdSchema,
+  needsKey: true,
+  // No idempotency key: a create that may have made a job is never sent again (see UnconfirmedCreate).
+  idempotentCreate: false,
+};
 
 export const depictaJob = withSnapshotVersion(
   setup({
@@ -60,26 +72,14 @@ export const depictaJob = withSnapshotVersion(
     guards: jobGuards,
   }).createMachine({
     id: 'depicta',
-    context: ({ input, self }) =>
-      initialJobContext<DepictaRequest, string, DepictaResult>(
-        input,
-        {
-          provider: 'depicta',
-          // Depicta's own CLI and examples poll every 3 s.
-          defaults: { pollIntervalMs: 3_000, pollGrowth: 1, maxPollIntervalMs: 30_000 },
-          requestSchema: depictaRequestSchema,
-          jobIdSchema: depictaJobIdSchema,
-          needsKey: true,
-        },
-        clockNow(self.system),
-      ),
+    context: ({ input, self }) => initialJobContext<DepictaRequest, string, DepictaResult>(input, depictaSpec, clockNow(self.system)),
     invoke: jobClockInvoke,
     on: { CANCEL: '.cancelled' },
     initial: 'starting',
     states: {
       starting: startingState(),
       submitting: {
-        ...submitStates('depicta', 'create', { idempotent: false }),
+        ...submitStates('depicta', 'create', { idempotent: depictaSpec.idempotentCreate }),
         on: { 'submit.accepted': { target: 'polling', actions: ['recordAnswer', 'recordJobId'] } },
       },
       polling: {
@@ -111,4 +111,5 @@ export const depictaJob = withSnapshotVersion(
     },
     output: ({ context }) => context.outcome!,
   }),
+  depictaSpec,
 );

@@ -19,6 +19,7 @@
  * longer, counted from the first 402 across every PAID that was answered 402 again. CANCEL ends it `cancelled`.
  */
 import { assign, setup } from 'xstate';
+import * as z from 'zod/mini';
 import { clockNow, jobClock } from '../src/core/clock.js';
 import type { CancelEvent } from '../src/core/events.js';
 import {
@@ -32,10 +33,11 @@ import {
 } from '../src/core/job.js';
 import type { PollOptions } from '../src/core/options.js';
 import type { JobOutcome } from '../src/core/outcome.js';
-import { initialPersonWait, personTimeoutOption, personWaitActions, type PersonWaitContext } from '../src/core/person.js';
+import { initialPersonWait, personTimeoutOption, personWaitActions, personWaitFields, type PersonWaitContext } from '../src/core/person.js';
 import { withSnapshotVersion } from '../src/core/persist.js';
+import { storedText, type RestoreSpec } from '../src/core/restore.js';
 import { endStates, jobClockInvoke, pollerStates, retriedRequestStates, startingState, submitStates } from '../src/core/states.js';
-import { resolveProviderUrl } from '../src/core/url.js';
+import { isSameOrigin, resolveProviderUrl } from '../src/core/url.js';
 import {
   createMarkdown2pdfJob,
   getMarkdown2pdfOutput,
@@ -46,6 +48,7 @@ import {
 } from '../src/providers/markdown2pdf/client.js';
 import {
   markdown2pdfJobIdSchema,
+  markdown2pdfOfferSchema,
   markdown2pdfRequestSchema,
   type Markdown2pdfPayment,
   type Markdown2pdfRequest,
@@ -76,6 +79,38 @@ export interface PaidEvent {
 type Markdown2pdfEvent = Markdown2pdfAnswerEvent | { type: 'timer.due'; at: number } | CancelEvent | PaidEvent;
 
 const markdown2pdfRequest = requestActor<Markdown2pdfContext>;
+
+/** A new job's own fields. */
+const markdown2pdfFields = () => ({ ...initialPersonWait, statusUrl: null, outputUrl: null, payment: null });
+
+const storedUrl = z.nullable(storedText);
+const markdown2pdfSpec: RestoreSpec<Markdown2pdfRequest> = {
+  provider: 'markdown2pdf',
+  // The official SDKs poll every 3 s.
+  defaults: { pollIntervalMs: 3_000 },
+  requestSchema: markdown2pdfRequestSchema,
+  jobIdSchema: markdown2pdfJobIdSchema,
+  needsKey: false,
+  extraOptions: personTimeoutOption('paymentTimeoutMs'),
+  fields: {
+    ...personWaitFields,
+    statusUrl: storedUrl,
+    outputUrl: storedUrl,
+    payment: z.nullable(
+      z.strictObject({
+        offers: z.array(markdown2pdfOfferSchema).check(z.maxLength(100)),
+        payment_context_token: storedText,
+        payment_request_url: storedText,
+      }),
+    ),
+  },
+  initialFields: markdown2pdfFields,
+  // Requests go to the restore input's origin only: a stored URL elsewhere is refused, as the answer naming it would be.
+  check: ({ baseUrl, statusUrl, outputUrl }) => {
+    const foreign = [statusUrl, outputUrl].find((url) => typeof url === 'string' && !isSameOrigin(baseUrl as string, url));
+    return foreign === undefined ? null : `its URL ${JSON.stringify(foreign)} is not on the job's origin ${JSON.stringify(baseUrl)}`;
+  },
+};
 
 export const markdown2pdfJob = withSnapshotVersion(
   setup({
@@ -113,27 +148,8 @@ export const markdown2pdfJob = withSnapshotVersion(
   }).createMachine({
     id: 'markdown2pdf',
     context: ({ input, self }) => {
-      const base = initialJobContext<Markdown2pdfRequest, string, Markdown2pdfResult>(
-        input,
-        {
-          provider: 'markdown2pdf',
-          // The official SDKs poll every 3 s.
-          defaults: { pollIntervalMs: 3_000 },
-          requestSchema: markdown2pdfRequestSchema,
-          jobIdSchema: markdown2pdfJobIdSchema,
-          needsKey: false,
-          extraOptions: personTimeoutOption('paymentTimeoutMs'),
-        },
-        clockNow(self.system),
-      );
-      return {
-        ...base,
-        options: base.options as Markdown2pdfOptions,
-        ...initialPersonWait,
-        statusUrl: null,
-        outputUrl: null,
-        payment: null,
-      };
+      const base = initialJobContext<Markdown2pdfRequest, string, Markdown2pdfResult>(input, markdown2pdfSpec, clockNow(self.system));
+      return { ...base, options: base.options as Markdown2pdfOptions, ...markdown2pdfFields() };
     },
     invoke: jobClockInvoke,
     on: { CANCEL: '.cancelled' },
@@ -195,4 +211,5 @@ export const markdown2pdfJob = withSnapshotVersion(
     },
     output: ({ context }) => context.outcome!,
   }),
+  markdown2pdfSpec,
 );

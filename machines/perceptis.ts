@@ -11,6 +11,7 @@
  */
 import { randomUUID } from '../src/core/random.js';
 import { setup } from 'xstate';
+import * as z from 'zod/mini';
 import { clockNow, jobClock } from '../src/core/clock.js';
 import type { CancelEvent } from '../src/core/events.js';
 import {
@@ -24,6 +25,7 @@ import {
 } from '../src/core/job.js';
 import type { JobOutcome } from '../src/core/outcome.js';
 import { withSnapshotVersion } from '../src/core/persist.js';
+import type { RestoreSpec } from '../src/core/restore.js';
 import { endStates, jobClockInvoke, pollerStates, startingState, submitStates } from '../src/core/states.js';
 import {
   createPerceptisJob,
@@ -48,6 +50,20 @@ type PerceptisEvent = PerceptisAnswerEvent | { type: 'timer.due'; at: number } |
 
 const perceptisRequest = requestActor<PerceptisContext>;
 
+/** A new job's own fields: its idempotency key. */
+const perceptisFields = () => ({ idempotencyKey: randomUUID() });
+
+const perceptisSpec: RestoreSpec<PerceptisRequest> = {
+  provider: 'perceptis',
+  // The provider's advice: start at 2–5 s, slow down after repeated in-progress answers, never more than once a second.
+  defaults: { pollIntervalMs: 2_000, pollGrowth: 1.5, maxPollIntervalMs: 15_000, minDelayMs: 1_000 },
+  requestSchema: perceptisRequestSchema,
+  jobIdSchema: perceptisJobIdSchema,
+  needsKey: true,
+  fields: { idempotencyKey: z.string().check(z.minLength(1), z.maxLength(255)) },
+  initialFields: perceptisFields,
+};
+
 export const perceptisJob = withSnapshotVersion(
   setup({
     types: {
@@ -67,19 +83,8 @@ export const perceptisJob = withSnapshotVersion(
   }).createMachine({
     id: 'perceptis',
     context: ({ input, self }) => ({
-      ...initialJobContext<PerceptisRequest, string, PerceptisResult>(
-        input,
-        {
-          provider: 'perceptis',
-          // The provider's advice: start at 2–5 s, slow down after repeated in-progress answers, never more than once a second.
-          defaults: { pollIntervalMs: 2_000, pollGrowth: 1.5, maxPollIntervalMs: 15_000, minDelayMs: 1_000 },
-          requestSchema: perceptisRequestSchema,
-          jobIdSchema: perceptisJobIdSchema,
-          needsKey: true,
-        },
-        clockNow(self.system),
-      ),
-      idempotencyKey: randomUUID(),
+      ...initialJobContext<PerceptisRequest, string, PerceptisResult>(input, perceptisSpec, clockNow(self.system)),
+      ...perceptisFields(),
     }),
     invoke: jobClockInvoke,
     on: { CANCEL: '.cancelled' },
@@ -117,4 +122,5 @@ export const perceptisJob = withSnapshotVersion(
     },
     output: ({ context }) => context.outcome!,
   }),
+  perceptisSpec,
 );

@@ -257,27 +257,33 @@ describe('Bland persistence', () => {
 });
 
 describe('Bland: a create is not sent twice', () => {
-  it('a create Bland took (200) but whose answer cannot be read ends rejected / protocol at once: one POST, one job', async () => {
+  it('a create Bland took (200) but whose answer cannot be read ends rejected / unconfirmed at once: one POST, one job', async () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.faults.add({ provider: 'bland', method: 'POST', fault: { wire: 'truncated' }, when: 'after' });
     const actor = job(sim.url, clock);
     await untilSettled(actor, clock);
     const outcome = await settle(actor);
-    expect(outcome).toMatchObject({ status: 'rejected', error: { kind: 'protocol', httpStatus: 200 } });
+    expect(outcome).toMatchObject({
+      status: 'rejected',
+      error: { kind: 'unconfirmed', httpStatus: 200 },
+      unconfirmedCreate: { reason: 'unreadable', attempts: 1, httpStatus: 200 },
+    });
     const message = outcome.status === 'rejected' ? outcome.error.message : '';
-    expect(message).toMatch(/^the provider accepted the create \(HTTP 200\) but its answer could not be read, so it was not sent again \(the job may exist at the provider\): unexpected create answer: /);
+    expect(message).toMatch(
+      /^the create may have reached the provider \(the provider answered HTTP 200 but its answer could not be read\); it was not sent again, since a second create would make a second job: the job may exist at the provider \(unexpected create answer: /,
+    );
     expect(sim.requests('bland').filter((r) => r.method === 'POST')).toHaveLength(1);
     expect(sim.bland.jobCount).toBe(1);
   });
 
-  it('a create whose connection was reset after Bland took it is still sent again (the documented choice)', async () => {
+  it('a create whose connection was reset after Bland took it is sent again only when the app says so (a second job)', async () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.bland.scripts.push({ steps: [{ ready: true, pathwayId: 'p-lost' }] });
     sim.bland.scripts.push({ steps: [{ ready: true, pathwayId: 'p-1' }] });
     sim.faults.add({ provider: 'bland', method: 'POST', fault: { wire: 'reset' }, when: 'after' });
-    const actor = job(sim.url, clock);
+    const actor = job(sim.url, clock, { options: { resendUnconfirmedCreates: true } });
     await untilSettled(actor, clock);
     expect(await settle(actor)).toMatchObject({ status: 'succeeded', result: { pathwayId: 'p-1' } });
     expect(sim.requests('bland').filter((r) => r.method === 'POST')).toHaveLength(2);

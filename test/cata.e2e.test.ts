@@ -356,15 +356,15 @@ it('Perceptis options are unchanged: answerTimeoutMs is not one of them', async 
 });
 
 describe('Cata: a create is not sent twice', () => {
-  it('a create Cata took (200) but whose answer cannot be read ends rejected / protocol at once: one POST, one job', async () => {
+  it('a create Cata took (200) but whose answer cannot be read ends rejected / unconfirmed at once: one POST, one job', async () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.faults.add({ provider: 'cata', method: 'POST', path: /\/generate$/, fault: { wire: 'notJson' }, when: 'after' });
     const actor = job(sim.url, clock);
     await untilSettled(actor, clock);
     const outcome = await settle(actor);
-    expect(outcome).toMatchObject({ status: 'rejected', error: { kind: 'protocol', httpStatus: 200 } });
-    expect(outcome.status === 'rejected' && outcome.error.message).toMatch(/^the provider accepted the create \(HTTP 200\) but its answer could not be read, so it was not sent again/);
+    expect(outcome).toMatchObject({ status: 'rejected', error: { kind: 'unconfirmed', httpStatus: 200 }, unconfirmedCreate: { reason: 'unreadable' } });
+    expect(outcome.status === 'rejected' && outcome.error.message).toMatch(/^the create may have reached the provider \(the provider answered HTTP 200 but its answer could not be read\); it was not sent again/);
     expect(sim.requests('cata').filter((r) => r.method === 'POST')).toHaveLength(1);
     expect(sim.cata.jobCount).toBe(1);
   });

@@ -125,6 +125,8 @@ describe.each(transports)('sendRequest over real HTTP with the %s transport: eve
       type: 'http.transient',
       reason: 'network',
       message: 'request failed: ECONNREFUSED',
+      // No connection: the request reached no one (a create may be sent again).
+      unsent: true,
     });
   });
 });

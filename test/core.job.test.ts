@@ -143,6 +143,7 @@ describe('requestActor: one exchange, one event, nothing after the state is left
       reason: 'protocol',
       message: 'could not read the answer: boom',
       at: clock.now(),
+      sentAt: clock.now(),
     });
     const other = createActor(oneRequest(() => Promise.reject('plain words')), { clock }).start();
     await waitFor(other, (s) => s.status === 'done');

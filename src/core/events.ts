@@ -11,6 +11,11 @@ export type RejectionKind =
   | 'payment'
   | 'invalid'
   | 'protocol'
+  /**
+   * A create without an idempotency key may have reached the provider, but no answer says so (time-out, reset,
+   * unreadable 2xx body, restored while in flight): it is not sent again, the job may exist (see `unconfirmedCreate`).
+   */
+  | 'unconfirmed'
   /** Retry-After longer than `maxRetryAfterMs`. */
   | 'rateLimited'
   /** The transient-retry budget ran out on 5xx, network errors or time-outs. */
@@ -43,6 +48,8 @@ export interface TransientEvent {
   reason: TransientReason;
   httpStatus?: number;
   message: string;
+  /** The request never left: no connection was made (refused, unknown host, unreachable). Absent: it may have arrived. */
+  unsent?: true;
 }
 
 export type HttpFailureEvent = RefusalEvent | RateLimitedEvent | TransientEvent;

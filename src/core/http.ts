@@ -76,8 +76,13 @@ function networkFailure(error: unknown): TransientEvent {
   // Only the error's code or name: a message may quote the request's headers (and so the key).
   const innermost = chain[chain.length - 1] as Error | undefined;
   const detail = code ?? innermost?.name ?? 'network error';
-  return { type: 'http.transient', reason: 'network', message: `request failed: ${detail}` };
+  const event: TransientEvent = { type: 'http.transient', reason: 'network', message: `request failed: ${detail}` };
+  if (code !== undefined && NEVER_SENT.has(code)) event.unsent = true;
+  return event;
 }
+
+/** Failures to connect at all: the request never reached anyone (a create can be sent again safely). */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** A provider's own words in an error body, as read by its client. */
 export interface ProviderWords {

@@ -15,7 +15,7 @@ import type {
 import { resolveJobOptions, type PollOptions } from './options.js';
 import { trimBaseUrl } from './url.js';
 import { boundProviderEvent, secretForms } from './provider-data.js';
-import type { JobError, JobOutcome, Rejection } from './outcome.js';
+import type { JobError, JobOutcome, Rejection, UnconfirmedCreate } from './outcome.js';
 
 /**
  * Version of the snapshot layout (see persist.ts): 2 since waits are timed by one clock per job. A snapshot of
@@ -23,7 +23,11 @@ import type { JobError, JobOutcome, Rejection } from './outcome.js';
  */
 export const SNAPSHOT_SCHEMA_VERSION = 2;
 
-/** What every job actor takes as `input`. Give either `request` (submit, then poll) or `jobId` (attach). */
+/**
+ * What every job actor takes as `input`. Give either `request` (submit, then poll) or `jobId` (attach).
+ * Restoring (`createActor(chart, { snapshot, input })`), give `{ baseUrl, apiKey }` (see `RestoreInput`): the
+ * restore input's `baseUrl` is authoritative, and a snapshot persisted for another one is refused (restore.ts).
+ */
 export interface JobInput<TRequest, TJobId, TOptions extends PollOptions = PollOptions> {
   baseUrl: string;
   /** Sent in the provider's auth header. Never kept in context, snapshots or inspection events: pass it again when restoring. */
@@ -145,6 +149,11 @@ function resolvePollOptionsOrDefault(spec: JobSpec<unknown>): PollOptions {
 
 function inputProblem<TRequest>(input: JobInput<TRequest, unknown> | undefined, spec: JobSpec<TRequest>): string | null {
   if (input == null || typeof input !== 'object') return 'input is required: { baseUrl, apiKey, request | jobId }';
+  return connectionProblem(input, spec) ?? requestProblem(input, spec);
+}
+
+/** What is wrong with where the requests would go and the key they would carry (null: nothing). Also checks a restore's input. */
+export function connectionProblem(input: { baseUrl?: unknown; apiKey?: unknown }, spec: Pick<JobSpec<unknown>, 'provider' | 'needsKey'>): string | null {
   if (typeof input.baseUrl !== 'string' || !isHttpUrl(input.baseUrl)) {
     return `baseUrl must be an http(s) URL, got ${JSON.stringify(input.baseUrl)}`;
   }
@@ -155,6 +164,10 @@ function inputProblem<TRequest>(input: JobInput<TRequest, unknown> | undefined, 
   if (typeof input.apiKey === 'string' && !/^[\x20-\x7e]*$/.test(input.apiKey)) {
     return 'apiKey contains characters an HTTP header cannot carry (line breaks, control or non-ASCII characters)';
   }
+  return null;
+}
+
+function requestProblem<TRequest>(input: JobInput<TRequest, unknown>, spec: JobSpec<TRequest>): string | null {
   const hasRequest = input.request !== undefined;
   const hasJobId = input.jobId !== undefined;
   if (hasRequest === hasJobId) return 'give either request (to submit a job) or jobId (to attach to one), not both';
@@ -196,6 +209,18 @@ export interface RequestArgs<TContext> {
   transport?: HttpTransport;
 }
 
+/** A request actor's input once its request is out: `sentAt`, when it was sent (see {@link createSentAt}). */
+interface InFlight {
+  context: unknown;
+  sentAt?: number;
+}
+
+/** When the request of a persisted request actor was sent; undefined when it was persisted before it ran. */
+export function createSentAt(persistedChild: unknown): number | undefined {
+  const sentAt = (persistedChild as { snapshot?: { input?: InFlight } } | undefined)?.snapshot?.input?.sentAt;
+  return typeof sentAt === 'number' && Number.isFinite(sentAt) ? sentAt : undefined;
+}
+
 /**
  * An invoked actor that performs one HTTP exchange and sends the chart one named event. Every event passes
  * {@link boundProviderEvent} on its way: the one place where a provider's data enters the job, bounded and with
@@ -211,8 +236,9 @@ export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) =>
     const { apiKey: key, transport } = startInputOf(parent);
     const apiKey = typeof key === 'string' ? key : '';
     const forms = secretForms(apiKey);
-    const sendEvent = (event: EventObject | TransientEvent) => sendBack({ ...boundProviderEvent(event, forms), at: clockNow(system) });
     const sentAt = clockNow(system);
+    const sendEvent = (event: EventObject | TransientEvent) =>
+      sendBack({ ...boundProviderEvent(event, forms), at: clockNow(system), sentAt });
     const budgeted = input.context as unknown as BudgetedContext;
     const endBudget = parent ? requestStarted(parent, budgeted, sentAt) : undefined;
     let settled = false;
@@ -222,6 +248,8 @@ export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) =>
     // (a Depicta story would be created, and charged, twice).
     queueMicrotask(() => {
       if (stopped) return;
+      // Kept in this actor's persisted snapshot: a job restored while its create is out knows the create was sent.
+      (input as InFlight).sentAt = sentAt;
       perform({ context: input.context, apiKey, controller, now: () => clockNow(system), transport }).then(
         (event) => {
           settled = true;
@@ -358,34 +386,57 @@ const sharedActions = {
   ),
 
   /**
-   * A create the provider answered 2xx with a body we could not read: the job may exist there, and the provider
-   * cannot tell a second create from a new job, so it is not sent again. Decides the outcome `endRejected` then keeps.
+   * A create without an idempotency key that may have reached the provider, with no answer saying so (see
+   * `createMayExist`): the provider cannot tell a second create from a new job, so it is not sent again. Decides the
+   * outcome `endRejected` then keeps: rejected / unconfirmed, with what is known of the create.
    */
-  rejectUnreadableCreate: assign(({ context, event }: Args) => {
-    const e = event as TransientEvent;
+  rejectUnconfirmedCreate: assign(({ context, event }: Args) => {
+    const e = event as TransientEvent & { sentAt?: number; at?: number };
+    const unconfirmedCreate = unconfirmedCreateOf(context, e);
+    const answered = e.httpStatus !== undefined ? `the provider answered HTTP ${e.httpStatus} but its answer could not be read` : e.message;
     const rejection: Rejection = {
-      kind: 'protocol',
-      httpStatus: e.httpStatus,
+      kind: 'unconfirmed',
+      ...(e.httpStatus === undefined ? {} : { httpStatus: e.httpStatus }),
       message:
-        `the provider accepted the create (HTTP ${e.httpStatus}) but its answer could not be read, so it was not sent ` +
-        `again (the job may exist at the provider): ${e.message}`,
+        `the create may have reached the provider (${answered}); it was not sent again, since a second create would ` +
+        `make a second job: the job may exist at the provider${e.httpStatus !== undefined ? ` (${e.message})` : ''}`,
     };
-    return { outcome: withJobId({ status: 'rejected' as const, error: rejection }, context.jobId) };
+    return { outcome: { status: 'rejected' as const, error: rejection, unconfirmedCreate } };
   }),
+
+  /** Cancelled while a create was out, whose answer then did not say whether it made a job: the outcome says so. */
+  cancelUnconfirmedCreate: assign(({ context, event }: Args) => ({
+    outcome: { status: 'cancelled' as const, unconfirmedCreate: unconfirmedCreateOf(context, event as TransientEvent) },
+  })),
 
   endRejected: assign(({ context, event, self }: Args) => {
     const decided = context.outcome?.status === 'rejected' ? context.outcome.error : null;
     const rejection = decided ?? rejectionOf(context, event);
+    const unconfirmed = context.outcome?.status === 'rejected' ? context.outcome.unconfirmedCreate : undefined;
     return {
-      ...ended(withJobId({ status: 'rejected' as const, error: rejection }, context.jobId)),
+      ...ended(withJobId({ status: 'rejected' as const, error: rejection, ...(unconfirmed ? { unconfirmedCreate: unconfirmed } : {}) }, context.jobId)),
       lastAnswer: context.inputProblem ? context.lastAnswer : answerOf(event, now(self)),
     };
   }),
 
   endTimedOut: assign(({ context }: Args) => ended(withJobId({ status: 'timedOut' as const }, context.jobId))),
 
-  endCancelled: assign(({ context }: Args) => ended(withJobId({ status: 'cancelled' as const }, context.jobId))),
+  endCancelled: assign(({ context }: Args) => {
+    const unconfirmed = context.outcome?.status === 'cancelled' ? context.outcome.unconfirmedCreate : undefined;
+    return ended(withJobId({ status: 'cancelled' as const, ...(unconfirmed ? { unconfirmedCreate: unconfirmed } : {}) }, context.jobId));
+  }),
 };
+
+/** What is known of a create that may have made a job (`event`: the failure that left it unconfirmed). */
+function unconfirmedCreateOf(context: AnyJobContext, e: TransientEvent & { sentAt?: number; at?: number }): UnconfirmedCreate {
+  const reason: UnconfirmedCreate['reason'] = e.reason === 'timeout' ? 'timeout' : e.reason === 'network' ? 'network' : 'unreadable';
+  return {
+    sentAt: e.sentAt ?? e.at ?? context.startedAt,
+    attempts: context.requests,
+    reason,
+    ...(e.httpStatus === undefined ? {} : { httpStatus: e.httpStatus }),
+  };
+}
 
 /** What every end writes: the outcome (the chart's `output`), and no wait left pending. */
 function ended(outcome: JobOutcome<unknown, unknown>) {
@@ -447,10 +498,17 @@ export const jobGuards = {
     return at !== undefined && context.deadlineAt !== null && at >= context.deadlineAt;
   },
   retryBudgetSpent: ({ context }: GuardArgs) => context.retries >= context.options.maxRetries,
-  /** The provider answered 2xx but its body could not be read: the request did reach it and was taken. */
-  answeredUnreadable: ({ event }: GuardArgs) => {
+  /**
+   * A create (without an idempotency key) may have made a job, though no answer says so: the request went out and
+   * its answer was lost (time-out, reset) or unreadable (a 2xx body we cannot read). Not: a 5xx or 408 answer (the
+   * provider says it did not do it; Depicta documents "retry with back-off"), nor a connection never made. Unless
+   * the app asked for such creates to be sent again (`resendUnconfirmedCreates`).
+   */
+  createMayExist: ({ context, event }: GuardArgs) => {
     const e = event as Partial<TransientEvent> & EventObject;
-    return e.type === 'http.transient' && e.reason === 'protocol' && typeof e.httpStatus === 'number' && e.httpStatus >= 200 && e.httpStatus <= 299;
+    if (e.type !== 'http.transient' || context.options.resendUnconfirmedCreates) return false;
+    if (e.reason === 'server' || e.unsent) return false;
+    return e.httpStatus === undefined || (e.httpStatus >= 200 && e.httpStatus <= 299);
   },
   /** The next request must wait for the key's shared rate budget (configured, or learnt from 429s). */
   needsBudget: ({ context }: GuardArgs) => needsBudget(context),

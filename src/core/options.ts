@@ -31,6 +31,13 @@ export interface PollOptions {
   /** A `Retry-After` longer than this is an answer, not a wait: the job ends rejected (`rateLimited`). */
   maxRetryAfterMs: number;
   /**
+   * Send a create again when it may have reached the provider but its answer was lost (time-out, reset, unreadable
+   * 2xx body, restored while out). Only for charts whose provider has no idempotency key (Bland, Depicta, Cata):
+   * default false, since a second create may be a second paid job; the job then ends with an `unconfirmedCreate`.
+   * Perceptis (Idempotency-Key) and markdown2pdf (one job per paid document) always send it again.
+   */
+  resendUnconfirmedCreates: boolean;
+  /**
    * The provider's limit for the key, shared by every job of the same provider, base URL and key (see
    * `setRateLimit` to set it once for the app). Absent: no limit until the provider answers 429, then a learnt one.
    */
@@ -48,6 +55,7 @@ export const defaultPollOptions: PollOptions = {
   retryDelayMs: 1_000,
   requestTimeoutMs: 30_000,
   maxRetryAfterMs: 10 * 60_000,
+  resendUnconfirmedCreates: false,
 };
 
 const duration = z.number().check(z.nonnegative());
@@ -62,6 +70,7 @@ const optionsSchema = z.strictObject({
     retryDelayMs: duration,
     requestTimeoutMs: z.number().check(z.positive(), z.lte(MAX_TIMER_MS)),
     maxRetryAfterMs: duration,
+    resendUnconfirmedCreates: z.boolean(),
     rateLimit: z.optional(
       z.strictObject({
         requestsPerSecond: z.optional(z.number().check(z.positive())),

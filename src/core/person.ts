@@ -8,6 +8,7 @@ import { assign, type AnyActorRef, type EventObject } from 'xstate';
 import { clockNow } from './clock.js';
 import * as z from 'zod/mini';
 import type { SchemaShape } from './schema.js';
+import { storedTime } from './restore.js';
 
 export interface PersonWaitContext {
   /** Since when the job has been waiting for a person; null while it is not. */
@@ -17,6 +18,9 @@ export interface PersonWaitContext {
 }
 
 export const initialPersonWait: PersonWaitContext = { personWaitSince: null, personDeadlineAt: null };
+
+/** The person's wait as a restored snapshot must hold it (see restore.ts). */
+export const personWaitFields = { personWaitSince: z.nullable(storedTime), personDeadlineAt: z.nullable(storedTime) };
 
 type Args = { context: PersonWaitContext & { deadlineAt: number | null; wakeAt?: number | null }; event: EventObject; self: AnyActorRef };
 

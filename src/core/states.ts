@@ -105,25 +105,50 @@ export function budgetState(chartId: string, then = 'requesting'): StateConfig {
 export interface SubmitOptions {
   /**
    * Whether sending the create again is safe (default true): the provider finds the job the first one made
-   * (an idempotency key, or the same job by nature). When not, a create the provider answered 2xx with a body we
-   * could not read ends the job rejected / protocol instead of being retried, since the job may exist there.
-   * Time-outs and resets after sending are still retried: nothing says the provider got the request.
+   * (an idempotency key, or the same job by nature). When not, a create that may have reached the provider without
+   * an answer saying so (time-out, reset, a 2xx body we could not read) ends the job rejected / unconfirmed instead
+   * of being sent again, since the job may exist there (unless the options say `resendUnconfirmedCreates`).
    */
   idempotent?: boolean;
 }
 
+/**
+ * A create without an idempotency key: one that may have made a job is not sent again (see `createMayExist`), and a
+ * `CANCEL` while it is out waits for its answer (`cancelling`) — at most `requestTimeoutMs`, the request's own
+ * time-out — so that the cancelled outcome carries the job id the provider gave, or says the job may exist.
+ */
+function unrepeatedCreate(chartId: string, actor: string): StateConfig {
+  const requesting = requestingState(chartId, actor);
+  const cancelled = `#${chartId}.cancelled`;
+  const notSentAgain = { guard: 'createMayExist', target: `#${chartId}.rejected`, actions: 'rejectUnconfirmedCreate' };
+  return {
+    ...requesting,
+    on: { ...requesting.on, 'http.transient': [notSentAgain, ...requesting.on['http.transient']] },
+    initial: 'open',
+    states: {
+      open: { on: { CANCEL: 'cancelling' } },
+      cancelling: {
+        on: {
+          'submit.accepted': { target: cancelled, actions: ['recordAnswer', 'recordJobId'] },
+          'http.transient': [{ guard: 'createMayExist', target: cancelled, actions: 'cancelUnconfirmedCreate' }, { target: cancelled }],
+          // Refused or asked to wait: no job was made.
+          ...Object.fromEntries(['http.rateLimited', ...Object.keys(rejectionTransitions(chartId))].map((e) => [e, cancelled])),
+          // Already cancelling.
+          CANCEL: { actions: [] },
+        },
+      },
+    },
+  };
+}
+
 /** Creating the job: one request, retried after 429s and transient failures. */
 export function submitStates(chartId: string, actor: string, { idempotent = true }: SubmitOptions = {}): StateConfig {
-  const requesting = requestingState(chartId, actor);
-  const notSentAgain = { guard: 'answeredUnreadable', target: `#${chartId}.rejected`, actions: 'rejectUnreadableCreate' };
   return {
     initial: 'ready',
     states: {
       ready: readyState(),
       waitingForBudget: budgetState(chartId),
-      requesting: idempotent
-        ? requesting
-        : { ...requesting, on: { ...requesting.on, 'http.transient': [notSentAgain, ...requesting.on['http.transient']] } },
+      requesting: idempotent ? requestingState(chartId, actor) : unrepeatedCreate(chartId, actor),
       backingOff: waitState(chartId, 'requesting', true),
       retrying: waitState(chartId, 'requesting', true),
     },

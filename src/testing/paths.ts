@@ -105,9 +105,12 @@ export function modelMoves(adapter: ChartAdapter, model: ModelChart, snapshot: S
     // A wait, or a person's time running out (Cata's question, markdown2pdf's payment): the job's clock fires at `wakeAt`.
     moves.push({ kind: 'timer', label: 'timer.due', event: stamp({ type: 'timer.due' }, onTime) });
   }
-  const inFlight = calls.length ? { call: calls[0], step: { fault: 'hang' } } : undefined;
   for (const person of [{ label: 'CANCEL', event: { type: 'CANCEL' } }, ...(adapter.personEvents ?? [])]) {
     if (!snapshot.can(person.event as never)) continue;
+    // A request in flight hangs until the person acts, unless the chart waits for its answer after the event (a
+    // CANCEL during a create without idempotency key): the event then goes before the answer, which comes as usual.
+    const keptOut = calls.length > 0 && callsInFlight(getNextSnapshot(model.logic, snapshot, person.event as never) as Snapshot).includes(calls[0]);
+    const inFlight = calls.length && !keptOut ? { call: calls[0], step: { fault: 'hang' } } : undefined;
     moves.push({ kind: 'person', label: person.label, event: person.event, ...(inFlight ? { inFlight } : {}) });
   }
   return moves;

@@ -30,6 +30,8 @@ export interface RunResult {
   requests: string[];
   /** Actors used: 1, or one more per state reached when restoring at every step. */
   actors: number;
+  /** States the job was not persisted in, restoring at every step (see `ChartAdapter.notResentOnRestore`). */
+  carriedSteps: number;
 }
 
 const START = Date.UTC(2026, 0, 1);
@@ -122,7 +124,11 @@ class StateFeed {
  * The answers the simulator gives in this run, in order: the path's, plus — when restoring at every step — a hang
  * for the request in flight in each state where the job is persisted (the restored job sends that request again).
  */
-export function runAnswers(path: LifecyclePath, restore: boolean): { answers: ScriptedAnswer[]; logAfter: string[][] } {
+export function runAnswers(
+  path: LifecyclePath,
+  restore: boolean,
+  notResent: readonly string[] = [],
+): { answers: ScriptedAnswer[]; logAfter: string[][] } {
   const answers: ScriptedAnswer[] = [];
   const logAfter: string[][] = [];
   const log: string[] = [];
@@ -131,7 +137,7 @@ export function runAnswers(path: LifecyclePath, restore: boolean): { answers: Sc
     const scripted = step.answer ?? step.inFlight;
     if (scripted) answers.push(scripted);
     log.push(...sent.map((r) => `${r.method} ${r.answer}`));
-    if (restore && step.inFlightAfter) {
+    if (restore && step.inFlightAfter && !notResent.includes(step.inFlightAfter)) {
       answers.push({ call: step.inFlightAfter, step: HANG });
       log.push(`${methodOf(path, step.inFlightAfter)} hang`);
     }
@@ -153,7 +159,8 @@ export async function runLifecyclePath(adapter: ChartAdapter, path: LifecyclePat
   clearRateBudgets();
   const clock = new SimulatedClock();
   clock.set(START);
-  const { answers, logAfter } = runAnswers(path, restore);
+  const notResent = adapter.notResentOnRestore ?? [];
+  const { answers, logAfter } = runAnswers(path, restore, notResent);
   const input = adapter.arrange(sim, { ...path, answers });
   const inspect = recorder?.inspect;
   const where = (i: number) => `${path.id} step ${i + 1} (${path.steps[i]?.label ?? 'end'})${restore ? ' [restored at every step]' : ''}`;
@@ -190,9 +197,15 @@ export async function runLifecyclePath(adapter: ChartAdapter, path: LifecyclePat
   let feed = new StateFeed(actor, restore ? path.steps.slice(0, 1) : path.steps, path.initial, restore);
   actor.start();
 
+  /** The job was not persisted in the last state (its request is not sent again on restore): it carries on. */
+  let carried = false;
+  let carriedSteps = 0;
   for (let i = 0; i < path.steps.length; i++) {
     const step = path.steps[i];
-    if (restore && i > 0) {
+    if (restore && i > 0 && carried) {
+      feed = new StateFeed(actor, path.steps.slice(i, i + 1), path.steps[i - 1].expect, true);
+      carried = false;
+    } else if (restore && i > 0) {
       actor = start(feed.persisted);
       actors += 1;
       feed = new StateFeed(actor, path.steps.slice(i, i + 1), path.steps[i - 1].expect, true);
@@ -227,7 +240,11 @@ export async function runLifecyclePath(adapter: ChartAdapter, path: LifecyclePat
         }
       : undefined;
     await feed.until(target, stepTimeoutMs, where(i), pace);
-    if (restore && step.inFlightAfter) {
+    if (restore && step.inFlightAfter && notResent.includes(step.inFlightAfter)) {
+      feed.close();
+      carried = true;
+      carriedSteps += 1;
+    } else if (restore && step.inFlightAfter) {
       // Persisted with the request in flight: once the provider has it (it hangs), the job is stopped there.
       await untilLogged(logAfter[i].length, where(i));
       feed.persisted = persist(actor);
@@ -249,5 +266,5 @@ export async function runLifecyclePath(adapter: ChartAdapter, path: LifecyclePat
   if (final.status !== 'done') throw new Error(`${path.id}: ended the path in ${describeState(final)}, not in an end`);
   await new Promise((resolve) => setTimeout(resolve, 10));
   checkRequests(path.steps.length - 1, logAfter[path.steps.length - 1] ?? []);
-  return { output: final.output, requests: seen(), actors };
+  return { output: final.output, requests: seen(), actors, carriedSteps };
 }

@@ -116,6 +116,11 @@ export interface ChartAdapter {
    * hang while the job is persisted; a simulator that ignores its script in some state cannot do that there.
    */
   restorable?(path: LifecyclePath): boolean;
+  /**
+   * Requests a job restored while they are out does not send again (a create without an idempotency key ends the job
+   * rejected / unconfirmed instead): restoring at every step carries on with the same actor past them.
+   */
+  notResentOnRestore?: readonly string[];
   /** Events a person can send besides `CANCEL` (e.g. Cata `ANSWER`, markdown2pdf `PAID`). */
   personEvents?: readonly { label: string; event: ModelEvent }[];
   /** The HTTP method of each request actor, for the expected request log. */

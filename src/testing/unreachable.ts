@@ -19,6 +19,11 @@ export const unreachableByDesign: readonly Unreachable[] = [
     reason:
       'a job waits in `queued` only while other jobs of the same key hold every concurrent slot (options.rateLimit.maxConcurrent); a path drives one job',
   },
+  {
+    suffix: '.requesting.cancelling|CANCEL|0',
+    reason:
+      'a second CANCEL while the job already waits for its create’s answer changes nothing (state and context stay as they are), so no generated path takes it; test/creates.unconfirmed.test.ts sends it',
+  },
 ];
 
 export function unreachableReason(transitionId: string): string | undefined {

@@ -18,7 +18,7 @@ for (const file of files) {
 writeFileSync(join(TALLY_DIR, '..', 'faults.json'), `${JSON.stringify({ ...total, charts }, null, 2)}\n`);
 console.log(
   `faults: ${total.runs} runs (${Object.keys(charts).sort().join(', ') || 'no charts'}), ${total.faultsInjected} faults injected, ` +
-    `${total.restarts} restarts, ${total.cancels} cancels, ${total.personActs} person steps, ${total.badBodies} bad bodies tried, ` +
+    `${total.restarts} restarts (${total.tamperedRestores} of tampered snapshots, ${total.refusedRestores} refused), ${total.cancels} cancels, ${total.personActs} person steps, ${total.badBodies} bad bodies tried, ` +
     `${total.wrongEnds} jobs ended wrong, ${total.leaks} leaks`,
 );
 process.exit(total.runs > 0 && total.wrongEnds === 0 && total.leaks === 0 ? 0 : 1);

@@ -12,6 +12,7 @@ import type { FaultRule, PlannedFault } from '../../src/simulator/faults.js';
 import type { BodyFault } from '../../src/simulator/http.js';
 import { startSimulator, type RequestLogEntry, type Simulator } from '../../src/simulator/server.js';
 import { advanceToWake, newClock, nextPause, pendingTimers } from './simulated-time.js';
+import { refusesTamper, tamperArb, tamperWith, type Tamper } from './tamper.js';
 
 export type EndStatus = 'succeeded' | 'failed' | 'rejected' | 'timedOut' | 'cancelled';
 
@@ -109,6 +110,8 @@ export interface FaultRun {
   cancelAtPause: number | null;
   /** Persist, stop, and restore into a fresh actor at these pauses. */
   restartAtPauses: number[];
+  /** How the snapshot is tampered with at the first restart (none: restored as persisted). */
+  tamper?: Tamper | null;
   /** What the person does at each pause that needs one, in order (then: answers at once). */
   person?: PersonAct[];
   /** The limit of the person's time (`Infinity`: none). */
@@ -178,6 +181,7 @@ export const faultRunArb: fc.Arbitrary<FaultRun> = fc.record({
   }),
   cancelAtPause: fc.option(fc.integer({ min: 0, max: 10 }), { freq: 5 }),
   restartAtPauses: fc.uniqueArray(fc.integer({ min: 0, max: 10 }), { maxLength: 3 }),
+  tamper: tamperArb,
   person: fc.array(personActArb, { maxLength: 4 }),
   personTimeoutMs: fc.oneof(fc.constant(Infinity), fc.constant(Infinity), fc.integer({ min: 10_000, max: 600_000 })),
   questionsAt: fc.oneof(fc.constant<number[]>([]), fc.uniqueArray(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 2 })),
@@ -200,7 +204,8 @@ export interface ExpectedEnd {
 
 type Effect =
   | { kind: 'answer' }
-  | { kind: 'transient'; rejection: 'unavailable' | 'protocol' }
+  /** `mayExist`: the request went out and no answer says the provider did not act on it (lost, unreadable 2xx). */
+  | { kind: 'transient'; rejection: 'unavailable' | 'protocol'; mayExist: boolean }
   | { kind: 'rateLimited'; retryAfterMs?: number }
   | { kind: 'refused'; rejection: string };
 
@@ -218,14 +223,15 @@ export function effectOf(chart: ChartUnderFaults, rule: FaultRule, request: Requ
   if ('pass' in f) return { kind: 'answer' };
   if ('spoil' in f) {
     if (says && notTwoHundred.includes(says)) return { kind: 'answer' };
-    return chart.spoilEffect(f.spoil, request) === 'answer' ? { kind: 'answer' } : { kind: 'transient', rejection: 'protocol' };
+    return chart.spoilEffect(f.spoil, request) === 'answer' ? { kind: 'answer' } : { kind: 'transient', rejection: 'protocol', mayExist: true };
   }
   if ('wire' in f) {
     const protocol = UNREADABLE_2XX.includes(f.wire);
-    return { kind: 'transient', rejection: protocol ? 'protocol' : 'unavailable' };
+    // A 502 HTML page is an answer that says the request failed; every other wire fault loses or spoils the answer.
+    return { kind: 'transient', rejection: protocol ? 'protocol' : 'unavailable', mayExist: f.wire !== 'html' };
   }
   if (f.http === 429) return { kind: 'rateLimited', retryAfterMs: retryAfterMsOf(f.retryAfter, now) };
-  if (f.http >= 500) return { kind: 'transient', rejection: 'unavailable' };
+  if (f.http >= 500) return { kind: 'transient', rejection: 'unavailable', mayExist: false };
   return { kind: 'refused', rejection: refusalKinds[f.http] ?? 'invalid' };
 }
 
@@ -340,8 +346,8 @@ export function expectedEnd(chart: ChartUnderFaults, run: FaultRun, options: Pol
     }
     switch (effect.kind) {
       case 'transient': {
-        // A 2xx create answer the client cannot read is not sent again where a second create makes a second job.
-        if (phase === 'create' && effect.rejection === 'protocol' && !chart.idempotentCreate) return end('rejected', requests, 'protocol');
+        // A create that may have made a job is not sent again where a second create makes a second job.
+        if (phase === 'create' && effect.mayExist && !chart.idempotentCreate) return end('rejected', requests, 'unconfirmed');
         if (retries >= options.maxRetries) return end('rejected', requests, effect.rejection);
         const delay = nextDelay(options, { kind: 'retry', attempt: retries, random: 0 });
         retries += 1;
@@ -385,11 +391,27 @@ export interface FaultTally {
    * time on a loaded machine): the machine's slowness, not the chart's. Only the second play counts.
    */
   slowReruns: number;
+  /** Restores of a tampered snapshot (see tamper.ts), and how many of them were refused as they must be. */
+  tamperedRestores: number;
+  refusedRestores: number;
   wrongEnds: number;
   leaks: number;
 }
 
-export const newTally = (): FaultTally => ({ runs: 0, faultsInjected: 0, restarts: 0, badBodies: 0, cancels: 0, personActs: 0, budgetDelayed: 0, slowReruns: 0, wrongEnds: 0, leaks: 0 });
+export const newTally = (): FaultTally => ({
+  runs: 0,
+  faultsInjected: 0,
+  restarts: 0,
+  badBodies: 0,
+  cancels: 0,
+  personActs: 0,
+  budgetDelayed: 0,
+  slowReruns: 0,
+  tamperedRestores: 0,
+  refusedRestores: 0,
+  wrongEnds: 0,
+  leaks: 0,
+});
 
 const BAD_BODY = /^(notJson|truncated|html|empty|hugeBody|spoil )/;
 
@@ -441,10 +463,12 @@ async function runOnce(chart: ChartUnderFaults, run: FaultRun, tally: FaultTally
   const resolved = actor.getSnapshot().context.options as PollOptions;
   let expected = expectedEnd(chart, run, resolved, clock.now());
   if (!chart.idempotentCreate) {
-    // A spoilt or unreadable 2xx create answer ends the job (it is not sent again), so the provider may keep its job.
+    // A create whose answer is lost or unreadable ends the job (it is not sent again), so the provider may keep its job.
+    // A 5xx (or 502 page) is retried: one played after the provider made the job would make a second, which no client can tell.
     const lostBeforeProvider = (rule: FaultRule): FaultRule => {
       const f = rule.fault;
-      if ('spoil' in f || ('wire' in f && UNREADABLE_2XX.includes(f.wire))) return rule;
+      const answeredFailure = 'http' in f || ('wire' in f && f.wire === 'html');
+      if (!answeredFailure) return rule;
       return rule.when === 'after' ? { ...rule, when: 'before' } : rule;
     };
     const schedule = run.schedule.map((rule, i) => (i < expected.creates ? lostBeforeProvider(rule) : rule));
@@ -474,6 +498,8 @@ async function runOnce(chart: ChartUnderFaults, run: FaultRun, tally: FaultTally
   let pauses = 0;
   let acts = 0;
   let cancelled = false;
+  const tamperedBefore = tally.tamperedRestores;
+  let refusing = false;
   const cancel = () => {
     actor.send({ type: 'CANCEL' });
     cancelled = true;
@@ -494,13 +520,25 @@ async function runOnce(chart: ChartUnderFaults, run: FaultRun, tally: FaultTally
       break;
     }
     if (run.restartAtPauses.includes(pauses)) {
-      const persisted = JSON.parse(JSON.stringify(actor.getPersistedSnapshot()));
+      let persisted = JSON.parse(JSON.stringify(actor.getPersistedSnapshot()));
+      if (run.tamper && tally.tamperedRestores === tamperedBefore) {
+        persisted = tamperWith(run.tamper, persisted, `${sim.url}/elsewhere`);
+        tally.tamperedRestores += 1;
+        // Refused: the job ends rejected / invalid where it stands, and sends nothing more.
+        if (refusesTamper(run.tamper)) {
+          const sent = sim.requests(chart.provider);
+          expected = { ...expected, status: 'rejected', kind: 'invalid', requests: sent.length, created: chart.jobCount(sim) > 0 };
+          refusing = true;
+        }
+      }
       actor.stop();
       actor = start(persisted);
+      if (refusing && actor.getSnapshot().status === 'done') tally.refusedRestores += 1;
       watch(actor);
       tally.restarts += 1;
       snapshot = actor.getSnapshot();
       await new Promise((r) => setImmediate(r));
+      if (snapshot.status !== 'active') break;
     }
     pauses += 1;
     if (snapshot.hasTag('needs-input')) {
@@ -527,6 +565,7 @@ async function runOnce(chart: ChartUnderFaults, run: FaultRun, tally: FaultTally
   for (let i = 0; i < 20 && sim.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 10));
   await new Promise((r) => setTimeout(r, 5));
   const requests = sim.requests(chart.provider);
+  if (sim.log.some((e) => e.path.startsWith('/elsewhere'))) problems.push('a request went where a tampered snapshot said');
 
   // Budget waits only delay requests: with a deadline, a job may then time out before the end the oracle expects.
   const delayedPastDeadline = budgetWaits > 0 && Number.isFinite(resolved.timeoutMs) && outcome.status === 'timedOut';

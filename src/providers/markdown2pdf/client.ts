@@ -10,7 +10,7 @@ import {
   type ProviderWords,
 } from '../../core/http.js';
 import { requestFor, type ProviderCall } from '../../core/job.js';
-import { resolveProviderUrl } from '../../core/url.js';
+import { resolveProviderUrl, resolveSameOriginUrl } from '../../core/url.js';
 import {
   markdown2pdfDetailSchema,
   markdown2pdfJobStatusSchema,
@@ -81,12 +81,20 @@ export async function createMarkdown2pdfJob(call: Markdown2pdfCall, request: Mar
   });
   if (!isJsonBody(got)) return got;
   const { id, path, progress } = got.body;
+  const statusUrl = resolveSameOriginUrl(call.baseUrl, path ?? statusPath(id));
+  if (statusUrl === null) return elsewhere('create answer', path!, call, got.answer.status);
   return {
     type: 'submit.accepted',
     jobId: id,
-    statusUrl: resolveProviderUrl(call.baseUrl, path ?? statusPath(id)),
+    statusUrl,
     ...(typeof progress === 'number' ? { progress } : {}),
   };
+}
+
+/** A `path` on another origin than the job's: not followed (the job would then trust whatever that host says). */
+function elsewhere(what: string, path: string, call: Markdown2pdfCall, httpStatus: number) {
+  const origin = new URL(call.baseUrl).origin;
+  return protocolFailure(what, `its path ${JSON.stringify(path.slice(0, 200))} is not on the job's origin ${origin}`, httpStatus);
 }
 
 export const statusPath = (jobId: string) => `/job/${encodeURIComponent(jobId)}/status`;
@@ -108,8 +116,12 @@ export async function getMarkdown2pdfStatus(call: Markdown2pdfCall, statusUrl: s
       return { type: 'status.notStarted', progress: progress ?? 0 };
     case 'Processing':
       return { type: 'status.processing', ...(progress === undefined ? {} : { progress }) };
-    case 'Done':
-      return { type: 'status.done', progress: 1, outputUrl: body.path ? resolveProviderUrl(call.baseUrl, body.path) : null };
+    case 'Done': {
+      if (!body.path) return { type: 'status.done', progress: 1, outputUrl: null };
+      const outputUrl = resolveSameOriginUrl(call.baseUrl, body.path);
+      if (outputUrl === null) return elsewhere('status answer', body.path, call, got.answer.status);
+      return { type: 'status.done', progress: 1, outputUrl };
+    }
     case 'Error':
       return {
         type: 'status.error',

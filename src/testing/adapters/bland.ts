@@ -1,6 +1,7 @@
 /** How the model-based tests drive Bland (pathway generation): `ready` false / true / true with an error. */
 import { blandJob } from '../../../machines/bland.js';
 import { BLAND_TEST_KEY } from '../../simulator/bland.js';
+import type { ChartAdapter } from '../types.js';
 import { pollingAdapter } from './polling.js';
 
 const request = {
@@ -9,7 +10,8 @@ const request = {
   input_name: 'Dental reception',
 };
 
-export const blandAdapter = pollingAdapter({
+export const blandAdapter: ChartAdapter = {
+  ...pollingAdapter({
   chart: blandJob,
   provider: 'bland',
   request,
@@ -24,4 +26,7 @@ export const blandAdapter = pollingAdapter({
   ],
   sim: (sim) => sim.bland as never,
   keysFor: { 401: 'org_simulated_bland_revoked' },
-});
+}),
+  // No idempotency key: a restored job does not send its create again.
+  notResentOnRestore: ['create'],
+};

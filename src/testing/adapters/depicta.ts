@@ -1,6 +1,7 @@
 /** How the model-based tests drive Depicta (story generation): its statuses in the simulator's script vocabulary. */
 import { depictaJob } from '../../../machines/depicta.js';
 import { DEPICTA_STORY_MODEL, DEPICTA_SUSPENDED_KEY, DEPICTA_TEST_KEY } from '../../simulator/depicta.js';
+import type { ChartAdapter } from '../types.js';
 import { pollingAdapter } from './polling.js';
 
 const request = {
@@ -9,7 +10,8 @@ const request = {
   scenes: [{ prompt: 'Aria enters the ancient library' }, { prompt: 'Aria finds a glowing book' }],
 };
 
-export const depictaAdapter = pollingAdapter({
+export const depictaAdapter: ChartAdapter = {
+  ...pollingAdapter({
   chart: depictaJob,
   provider: 'depicta',
   request,
@@ -32,4 +34,7 @@ export const depictaAdapter = pollingAdapter({
   ],
   sim: (sim) => sim.depicta as never,
   keysFor: { 401: 'dpct_simRevoked000000000000000000000000000009', 403: DEPICTA_SUSPENDED_KEY },
-});
+}),
+  // No idempotency key: a restored job does not send its create again.
+  notResentOnRestore: ['create'],
+};

@@ -13,7 +13,7 @@ import { pageSocketUrl, sent } from './support/hub.js';
 
 const SECONDS = Number(process.env.JOBCHARTS_FLOOD_SECONDS ?? 3);
 /** The bound docs/visualizer-security.md states. */
-const MAX_RSS_MB = 200;
+const MAX_RSS_MB = 300;
 
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 

@@ -8,7 +8,7 @@ export interface HubLimits {
   historyLimit: number;
   /** Jobs kept. Default 2000. */
   maxJobs: number;
-  /** Bytes the jobs may hold in all (their state and timelines, as counted by `sizeOf`). Default 32 MiB. */
+  /** Bytes the jobs may hold in all (their state and timelines, as counted by `sizeOf`). Default 16 MiB. */
   maxStoreBytes: number;
   /** Characters of one job's context kept as sent; a larger context is replaced by its summary. Default 16 384. */
   maxContextChars: number;
@@ -21,7 +21,7 @@ export interface HubLimits {
 export const DEFAULT_LIMITS: HubLimits = {
   historyLimit: 200,
   maxJobs: 2_000,
-  maxStoreBytes: 32 * 1024 * 1024,
+  maxStoreBytes: 16 * 1024 * 1024,
   maxContextChars: 16 * 1024,
   maxLearntCharts: 16,
   maxChartChars: 64 * 1024,

@@ -94,7 +94,7 @@ describe('the hub lets in only the clients it gave a token to', () => {
 });
 
 describe('nothing a frame says makes the hub do unbounded work', () => {
-  it('a 159-byte frame saying `requests: 5e7` costs the same as one saying 200: the hub keeps answering', async () => {
+  it('a 159-byte frame saying `requests: 5e7` makes one timeline entry: the hub keeps answering', async () => {
     const viz = await visualizer({ historyLimit: 200 });
     const page = await pageClient(viz);
     const ws = await producer(viz.inspectUrl);
@@ -115,8 +115,7 @@ describe('nothing a frame says makes the hub do unbounded work', () => {
     const key = page.jobs().find((j) => j.sessionId === 'boom')!.key;
     page.socket.send(JSON.stringify({ type: 'timeline', key }));
     const timeline = await until(() => page.messages().find((m): m is Extract<HubMessage, { type: 'timeline' }> => m.type === 'timeline'), 'the timeline');
-    expect(timeline.entries).toHaveLength(200);
-    expect(timeline.entries.at(-1)?.title).toBe('request #50000000');
+    expect(timeline.entries.map((e) => e.title)).toEqual(['started', 'requests #1–#50000000']);
   });
 });
 

@@ -16,7 +16,7 @@ export interface HubOptions extends Partial<HubLimits> {
 /** A page that has fallen this far behind stops getting updates until it drains, then gets a fresh `hello`. */
 const PAGE_BACKLOG_BYTES = 4 * 1024 * 1024;
 /** One message to a page carries jobs up to about this many characters: no message is ever the whole store. */
-const CHUNK_CHARS = 256 * 1024;
+const CHUNK_CHARS = 64 * 1024;
 
 interface Page {
   socket: WebSocket;

@@ -205,9 +205,9 @@ export class JobStore {
   private noteChanges(key: string, job: Job, context: Json | null, output: Json | null, at: number, wasActive: boolean): void {
     const requests = num(context?.requests);
     if (requests !== null && Number.isSafeInteger(requests) && requests > job.requests) {
-      // Only the entries the ring can keep are made: a frame saying `requests: 5e7` costs no more than one saying 200.
-      const from = Math.max(job.requests + 1, requests - this.options.historyLimit + 1);
-      for (let n = from; n <= requests; n++) this.add(key, job, at, { kind: 'request', title: `request #${n}`, detail: job.state });
+      // One entry per frame, whatever the count says: several requests between two frames read as a range.
+      const from = job.requests + 1;
+      this.add(key, job, at, { kind: 'request', title: from === requests ? `request #${requests}` : `requests #${from}–#${requests}`, detail: job.state });
       job.requests = requests;
     }
     const wakeAt = num(context?.wakeAt);

@@ -85,13 +85,18 @@ export function requestOf(entry: ProviderEntry, flags: { prompt?: string; file?:
 }
 
 function inspectUrlOf(text: string): string {
+  let url: URL | undefined;
   try {
-    const url = new URL(text);
-    if (url.protocol === 'ws:' || url.protocol === 'wss:') return text;
+    url = new URL(text);
   } catch {
     // said below
   }
-  throw new UsageError(`--inspect must be the visualizer's ws:// URL, e.g. ws://127.0.0.1:4747/inspect`);
+  if (url?.protocol !== 'ws:' && url?.protocol !== 'wss:') {
+    throw new UsageError(`--inspect must be the visualizer's ws:// URL, e.g. ws://127.0.0.1:4747/inspect?token=…`);
+  }
+  // Without its token the hub refuses the connection, and the job would run unseen: say so now.
+  if (!url.searchParams.get('token')) throw new UsageError('--inspect needs the URL with its token, as `jobcharts visualize` prints it');
+  return text;
 }
 
 export function pollOptionsOf(flags: JobFlags): Record<string, number> {

@@ -114,4 +114,10 @@ describe('jobcharts: secrets on the command line', { timeout: 30_000 }, () => {
     expect(flag.stderr).toMatch(/--base-url must not hold a user name or password/);
     expect(env.stderr).toMatch(/PERCEPTIS_BASE_URL must not hold a user name or password/);
   });
+
+  it('--inspect without the hub\'s token is a usage error, not a job that streams nowhere', async () => {
+    const result = await runCli(['submit', 'perceptis', '--base-url', 'http://127.0.0.1:9', '--prompt', 'x', '--inspect', 'ws://127.0.0.1:9/inspect'], { PERCEPTIS_API_KEY: key });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe('error: --inspect needs the URL with its token, as `jobcharts visualize` prints it');
+  });
 });

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { PAGE_SOCKET_PATH, type HubMessage } from '../visualizer/protocol.js';
+import type { HubMessage } from '../visualizer/protocol.js';
 import { startVisualizer, type Visualizer } from '../visualizer/server.js';
+import { pageSocketUrl } from './support/hub.js';
 
 const open: Array<{ close(): unknown }> = [];
 afterEach(async () => {
@@ -25,7 +26,7 @@ describe('the visualizer hub under a flood of frames', () => {
   it('takes thousands of events a second from many jobs and keeps jobs and history within their bounds', async () => {
     const viz: Visualizer = await startVisualizer({ port: 0, flushMs: 20, historyLimit: 50, maxJobs: 40 });
     open.push(viz);
-    const { said: updates } = await connect(`ws://127.0.0.1:${viz.port}${PAGE_SOCKET_PATH}`, `http://127.0.0.1:${viz.port}`);
+    const { said: updates } = await connect(pageSocketUrl(viz.url), `http://127.0.0.1:${viz.port}`);
     const { socket: producer } = await connect(viz.inspectUrl);
 
     const jobs = 100;
@@ -58,7 +59,7 @@ describe('the visualizer hub under a flood of frames', () => {
     expect(viz.stats().jobsEvicted).toBeGreaterThanOrEqual(jobs - 40);
 
     // A page that opens now sees every job the hub still holds, each with at most `historyLimit` timeline entries.
-    const { socket: late, said } = await connect(`ws://127.0.0.1:${viz.port}${PAGE_SOCKET_PATH}`, `http://127.0.0.1:${viz.port}`);
+    const { socket: late, said } = await connect(pageSocketUrl(viz.url), `http://127.0.0.1:${viz.port}`);
     while (!said.some((m) => m.type === 'hello')) await new Promise((r) => setTimeout(r, 10));
     const hello = said.find((m) => m.type === 'hello') as Extract<HubMessage, { type: 'hello' }>;
     expect(hello.jobs.length).toBe(viz.stats().jobs);

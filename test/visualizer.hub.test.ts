@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { createWebSocketInspector } from '@statelyai/inspect';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createActor } from 'xstate';
 import { perceptisJob } from '../machines/perceptis.js';
@@ -8,26 +8,19 @@ import { settle } from '../src/core/outcome.js';
 import { inspect } from '../src/inspect/index.js';
 import { REDACTED, Redactor } from '../src/inspect/redact.js';
 import { PERCEPTIS_TEST_KEY } from '../src/simulator/perceptis.js';
-import { PAGE_SOCKET_PATH, type HubMessage, type JobView } from '../visualizer/protocol.js';
+import type { HubMessage, JobView } from '../visualizer/protocol.js';
 import { Ring } from '../visualizer/ring.js';
-import { startVisualizer, type Visualizer, type VisualizerOptions } from '../visualizer/server.js';
+import type { Visualizer, VisualizerOptions } from '../visualizer/server.js';
+import { actorFrame, closedAfterEach, pageSocketUrl, testVisualizer, upgradeStatus } from './support/hub.js';
 import { simulator } from './support/sim.js';
 import { newClock, untilSettled } from './support/simulated-time.js';
 
-const open: Array<{ close(): unknown }> = [];
-afterEach(async () => {
-  for (const item of open.splice(0).reverse()) await item.close();
-});
-
-async function visualizer(options: VisualizerOptions = {}): Promise<Visualizer> {
-  const viz = await startVisualizer({ flushMs: 10, ...options });
-  open.push(viz);
-  return viz;
-}
+const open = closedAfterEach();
+const visualizer = (options: VisualizerOptions = {}): Promise<Visualizer> => testVisualizer(open, options);
 
 /** A page as the browser would be: the page socket, collecting what the hub says. */
 async function pageClient(viz: Visualizer) {
-  const socket = new WebSocket(`ws://127.0.0.1:${viz.port}${PAGE_SOCKET_PATH}`, { origin: `http://127.0.0.1:${viz.port}` });
+  const socket = new WebSocket(pageSocketUrl(viz.url), { origin: `http://127.0.0.1:${viz.port}` });
   const messages: HubMessage[] = [];
   const raw: string[] = [];
   socket.on('message', (data) => {
@@ -66,30 +59,6 @@ async function producer(viz: Visualizer): Promise<WebSocket> {
   return socket;
 }
 
-/** Refused or accepted: the HTTP status of the upgrade, or 101. */
-function upgradeStatus(url: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { headers });
-    socket.once('open', () => {
-      socket.close();
-      resolve(101);
-    });
-    socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    socket.once('error', (err) => (err.message.includes('Unexpected server response') ? undefined : reject(err)));
-  });
-}
-
-const actorFrame = (sessionId: string, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({
-    type: '@xstate.actor',
-    sessionId,
-    rootId: sessionId,
-    name: 'perceptis',
-    createdAt: String(Date.now()),
-    definition: JSON.stringify({ id: 'perceptis' }),
-    snapshot: { status: 'active', value: 'starting', context: { jobId: null, progress: null } },
-    ...extra,
-  });
 const eventFrame = (sessionId: string, event: Record<string, unknown>) =>
   JSON.stringify({ type: '@xstate.event', sessionId, rootId: sessionId, createdAt: String(Date.now()), event });
 const snapshotFrame = (sessionId: string, snapshot: Record<string, unknown>) =>
@@ -98,14 +67,14 @@ const snapshotFrame = (sessionId: string, snapshot: Record<string, unknown>) =>
 describe('the visualizer hub', () => {
   it('serves on 127.0.0.1 only and refuses other sites: WebSockets from another Origin, requests for another Host', async () => {
     const viz = await visualizer();
-    expect(viz.url).toBe(`http://127.0.0.1:${viz.port}/`);
-    expect(viz.inspectUrl).toBe(`ws://127.0.0.1:${viz.port}/inspect`);
+    expect(viz.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${viz.port}/\\?token=[\\w-]{32}$`));
+    expect(viz.inspectUrl).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:${viz.port}/inspect\\?token=[\\w-]{32}$`));
 
     expect(await upgradeStatus(viz.inspectUrl, { Origin: 'https://evil.example' })).toBe(403);
-    expect(await upgradeStatus(`ws://127.0.0.1:${viz.port}${PAGE_SOCKET_PATH}`, { Origin: 'http://127.0.0.1:1' })).toBe(403);
-    expect(await upgradeStatus(`ws://127.0.0.1:${viz.port}${PAGE_SOCKET_PATH}`, { Origin: 'null' })).toBe(403);
+    expect(await upgradeStatus(pageSocketUrl(viz.url), { Origin: 'http://127.0.0.1:1' })).toBe(403);
+    expect(await upgradeStatus(pageSocketUrl(viz.url), { Origin: 'null' })).toBe(403);
     // Our own page, and a Node producer (no Origin at all), are welcome.
-    expect(await upgradeStatus(`ws://127.0.0.1:${viz.port}${PAGE_SOCKET_PATH}`, { Origin: `http://127.0.0.1:${viz.port}` })).toBe(101);
+    expect(await upgradeStatus(pageSocketUrl(viz.url), { Origin: `http://127.0.0.1:${viz.port}` })).toBe(101);
     expect(await upgradeStatus(viz.inspectUrl, {})).toBe(101);
 
     // DNS rebinding: a page of another site resolved to 127.0.0.1 still says its own Host.
@@ -132,7 +101,7 @@ describe('the visualizer hub', () => {
     ws.send('{"type": 42}');
     ws.send('null');
     ws.send(Buffer.from([0xff, 0x00, 0xfe]), { binary: true });
-    ws.send(actorFrame('x:1', { snapshot: { status: 'active', value: 'x', context: { pad: 'p'.repeat(10_000) } } }));
+    ws.send(actorFrame('x:1', {}, { snapshot: { status: 'active', value: 'x', context: { pad: 'p'.repeat(10_000) } } }));
     ws.send(eventFrame('x:404', { type: 'status.pending' }));
     ws.send(actorFrame('x:2'));
     ws.send(eventFrame('x:2', { type: 'status.processing', progress: 0.5 }));

@@ -1,15 +1,12 @@
 import type { RawData, WebSocket } from 'ws';
 import { Redactor } from '../src/inspect/redact.js';
 import { JobStore } from './jobs.js';
-import type { ChartSource, HubMessage, HubStats, PageMessage } from './protocol.js';
+import { clip, DEFAULT_LIMITS, MAX_FIELD_CHARS, type HubLimits } from './limits.js';
+import type { ChartSource, HubStats, PageMessage, TimelineEntry } from './protocol.js';
 
-export interface HubOptions {
+export interface HubOptions extends Partial<HubLimits> {
   /** Charts drawn without any job (the registry); charts of unknown machines are added as producers announce them. */
   charts: ChartSource[];
-  /** Timeline entries kept per job. Default 200. */
-  historyLimit?: number;
-  /** Jobs kept; the oldest finished ones are forgotten first. Default 2000. */
-  maxJobs?: number;
   /** Frames larger than this are dropped (the connection stays). Default 1 MiB. */
   maxFrameBytes?: number;
   /** Pages get at most one update per this many ms. Default 100. */
@@ -18,22 +15,33 @@ export interface HubOptions {
 
 /** A page that has fallen this far behind stops getting updates until it drains, then gets a fresh `hello`. */
 const PAGE_BACKLOG_BYTES = 4 * 1024 * 1024;
+/** One message to a page carries jobs up to about this many characters: no message is ever the whole store. */
+const CHUNK_CHARS = 64 * 1024;
 
 interface Page {
   socket: WebSocket;
   stale: boolean;
+  /** What the page has still to be sent since its `hello`: learnt charts, then jobs, one chunk at a time. */
+  queue: { charts: string[]; jobs: string[] } | null;
+  feeding: boolean;
 }
 
 type Frame = Record<string, unknown> & { type: string; sessionId: string };
 
 /**
  * The hub between producers (job actors streaming `@statelyai/inspect` frames) and pages. Frames are redacted
- * on receipt, whatever the producer did; only root actors become jobs; pages get batched updates.
+ * on receipt, whatever the producer did; only root actors become jobs; pages get batched updates. What it keeps is
+ * bounded (visualizer/limits.ts) and what it sends a page goes in chunks, as fast as the page reads.
  */
 export class Hub {
   readonly redactor = new Redactor();
+  /** Where producers connect, shown on the page to start a job with (set by the server once it listens). */
+  producerUrl = '';
+  private readonly limits: HubLimits;
   private readonly store: JobStore;
-  private readonly charts = new Map<string, ChartSource>();
+  /** Every chart as the JSON text of its `ChartSource`. */
+  private readonly charts = new Map<string, string>();
+  private readonly registry: string[];
   private readonly pages = new Set<Page>();
   private readonly producers = new Set<WebSocket>();
   private readonly maxFrameBytes: number;
@@ -42,12 +50,15 @@ export class Hub {
   private flushTimer: NodeJS.Timeout | undefined;
   private framesReceived = 0;
   private framesRejected = 0;
+  private chartsRefused = 0;
 
   constructor(options: HubOptions) {
-    this.store = new JobStore({ historyLimit: options.historyLimit ?? 200, maxJobs: options.maxJobs ?? 2_000 });
+    this.limits = { ...DEFAULT_LIMITS, ...definedOnly(options) };
+    this.store = new JobStore(this.limits);
     this.maxFrameBytes = options.maxFrameBytes ?? 1024 * 1024;
     this.flushMs = options.flushMs ?? 100;
-    for (const chart of options.charts) this.charts.set(chart.id, chart);
+    for (const chart of options.charts) this.charts.set(chart.id, JSON.stringify(chart));
+    this.registry = [...this.charts.keys()];
   }
 
   /** The hard limit for the WebSocket server: beyond it the connection itself is closed (1009). */
@@ -62,11 +73,22 @@ export class Hub {
       framesReceived: this.framesReceived,
       framesRejected: this.framesRejected,
       jobsEvicted: this.store.evicted,
+      storeBytes: this.store.bytes,
+      charts: this.charts.size,
+      chartsRefused: this.chartsRefused,
     };
   }
 
   get jobCount(): number {
     return this.store.size;
+  }
+
+  get producerCount(): number {
+    return this.producers.size;
+  }
+
+  get pageCount(): number {
+    return this.pages.size;
   }
 
   /** A producer connected: every text frame it sends is one inspection event. */
@@ -82,9 +104,9 @@ export class Hub {
     });
   }
 
-  /** A page connected: it gets everything known so far, then batched updates. */
+  /** A page connected: it gets everything known so far, in chunks, then batched updates. */
   addPage(socket: WebSocket): void {
-    const page: Page = { socket, stale: false };
+    const page: Page = { socket, stale: false, queue: null, feeding: false };
     this.pages.add(page);
     socket.on('message', (data) => this.answerPage(page, data));
     socket.on('error', () => socket.terminate());
@@ -148,9 +170,10 @@ export class Hub {
       const isRoot = frame.parentId === undefined || frame.parentId === null;
       if (!isRoot) return;
       const definition = frame.definition as { id?: unknown } | undefined;
-      const provider = typeof definition?.id === 'string' ? definition.id : typeof frame.name === 'string' ? frame.name : 'unknown';
+      const named = typeof definition?.id === 'string' ? definition.id : typeof frame.name === 'string' ? frame.name : 'unknown';
+      const provider = clip(named, MAX_FIELD_CHARS);
       if (definition && typeof definition === 'object' && !this.charts.has(provider)) this.learnChart(provider, definition);
-      this.store.actor(key, frame.sessionId, provider, time, frame.snapshot);
+      this.store.actor(key, prefix, frame.sessionId, provider, time, frame.snapshot);
     } else if (!this.store.has(key)) {
       return;
     } else if (frame.type === '@xstate.event') {
@@ -160,11 +183,18 @@ export class Hub {
     }
   }
 
-  /** A machine the registry does not know: draw it from the definition its producer sent. */
+  /**
+   * A machine the registry does not know: draw it from the definition its producer sent. Up to `maxLearntCharts`
+   * of up to `maxChartChars` each; pages get the new chart alone, never the whole set again.
+   */
   private learnChart(id: string, config: unknown): void {
-    const chart: ChartSource = { id, title: id, summary: 'announced by a running job', config, origin: 'live' };
-    this.charts.set(id, chart);
-    this.broadcast({ type: 'charts', charts: [...this.charts.values()] });
+    const text = JSON.stringify({ id, title: id, summary: 'announced by a running job', config, origin: 'live' } satisfies ChartSource);
+    if (this.charts.size - this.registry.length >= this.limits.maxLearntCharts || text.length > this.limits.maxChartChars) {
+      this.chartsRefused++;
+      return;
+    }
+    this.charts.set(id, text);
+    this.broadcast([`{"type":"charts","charts":[${text}]}`]);
   }
 
   private answerPage(page: Page, data: RawData): void {
@@ -174,14 +204,60 @@ export class Hub {
     } catch {
       return;
     }
+    // A page that does not read what it asked for gets nothing more until it does.
+    if (page.socket.bufferedAmount > PAGE_BACKLOG_BYTES) return;
     if (message?.type === 'timeline' && typeof message.key === 'string') {
-      this.send(page, { type: 'timeline', key: message.key, entries: this.store.timeline(message.key) });
+      this.send(page, JSON.stringify({ type: 'timeline', key: message.key, entries: this.store.timeline(message.key) }));
     }
   }
 
+  /** `hello`: the registry's charts and a first chunk of jobs; the rest follows as the page reads (`feed`). */
   private sendHello(page: Page): void {
     page.stale = false;
-    this.send(page, { type: 'hello', charts: [...this.charts.values()], jobs: this.store.views(), stats: this.stats() });
+    const queue = { charts: [...this.charts.keys()].filter((id) => !this.registry.includes(id)), jobs: this.store.keys() };
+    const charts = this.registry.map((id) => this.charts.get(id)!);
+    const head = JSON.stringify({ type: 'hello', stats: this.stats(), inspectUrl: this.producerUrl });
+    this.send(page, `${head.slice(0, -1)},"charts":[${charts.join(',')}],"jobs":[${this.takeJobs(queue.jobs).join(',')}]}`);
+    page.queue = queue;
+    this.feed(page);
+  }
+
+  /** Sends the page its next chunk once the previous one has been written out, until its queue is empty. */
+  private feed(page: Page): void {
+    if (page.feeding || !page.queue || page.socket.readyState !== page.socket.OPEN) return;
+    let text: string | undefined;
+    while (text === undefined && page.queue.charts.length > 0) {
+      const chart = this.charts.get(page.queue.charts.shift()!);
+      if (chart) text = `{"type":"charts","charts":[${chart}]}`;
+    }
+    if (text === undefined && page.queue.jobs.length > 0) text = this.updateText(this.takeJobs(page.queue.jobs), [], []);
+    if (text === undefined) {
+      page.queue = null;
+      return;
+    }
+    page.feeding = true;
+    page.socket.send(text, () => {
+      page.feeding = false;
+      this.feed(page);
+    });
+  }
+
+  /** Takes job keys off `keys` until their views fill one chunk; returns those views (as JSON text). */
+  private takeJobs(keys: string[]): string[] {
+    const out: string[] = [];
+    let chars = 0;
+    while (keys.length > 0 && chars < CHUNK_CHARS) {
+      const view = this.store.viewText(keys.shift()!);
+      if (view === undefined) continue;
+      out.push(view);
+      chars += view.length;
+    }
+    return out;
+  }
+
+  private updateText(jobs: string[], removed: string[], entries: Array<{ key: string; entry: TimelineEntry }>): string {
+    const head = JSON.stringify({ type: 'update', removed, entries, stats: this.stats() });
+    return `${head.slice(0, -1)},"jobs":[${jobs.join(',')}]}`;
   }
 
   private scheduleFlush(): void {
@@ -195,26 +271,37 @@ export class Hub {
 
   private flush(): void {
     const changes = this.store.drain();
-    this.broadcast({ type: 'update', ...changes, stats: this.stats() });
+    if (this.pages.size === 0) return;
+    const messages = [this.updateText(this.takeJobs(changes.jobs), changes.removed, changes.entries)];
+    while (changes.jobs.length > 0) messages.push(this.updateText(this.takeJobs(changes.jobs), [], []));
+    this.broadcast(messages);
   }
 
-  private broadcast(message: HubMessage): void {
-    if (this.pages.size === 0) return;
-    const text = JSON.stringify(message);
+  private broadcast(messages: string[]): void {
     for (const page of this.pages) {
       if (page.stale) {
         if (page.socket.bufferedAmount < PAGE_BACKLOG_BYTES / 4) this.sendHello(page);
         continue;
       }
-      if (page.socket.bufferedAmount > PAGE_BACKLOG_BYTES) {
-        page.stale = true;
-        continue;
+      for (const text of messages) {
+        if (page.socket.bufferedAmount > PAGE_BACKLOG_BYTES) {
+          page.stale = true;
+          page.queue = null;
+          break;
+        }
+        this.send(page, text);
       }
-      if (page.socket.readyState === page.socket.OPEN) page.socket.send(text);
     }
   }
 
-  private send(page: Page, message: HubMessage): void {
-    if (page.socket.readyState === page.socket.OPEN) page.socket.send(JSON.stringify(message));
+  private send(page: Page, text: string): void {
+    if (page.socket.readyState === page.socket.OPEN) page.socket.send(text);
   }
+}
+
+/** Options without the keys set to `undefined`, so that they do not hide the defaults. */
+function definedOnly(options: Partial<HubLimits>): Partial<HubLimits> {
+  const out: Partial<HubLimits> = {};
+  for (const name of Object.keys(DEFAULT_LIMITS) as Array<keyof HubLimits>) if (options[name] !== undefined) out[name] = options[name];
+  return out;
 }

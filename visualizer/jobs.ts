@@ -1,20 +1,43 @@
 import type { JobView, TimelineEntry } from './protocol.js';
 import { formatDuration } from './format.js';
+import {
+  clip,
+  ENTRY_OVERHEAD_BYTES,
+  JOB_OVERHEAD_BYTES,
+  MAX_DETAIL_CHARS,
+  MAX_FIELD_CHARS,
+  MAX_PENDING_ENTRIES,
+  MAX_TAGS,
+  MAX_TITLE_CHARS,
+  MAX_VALUE_CHARS,
+  OUTPUT_SHARE,
+  sizeOf,
+  type HubLimits,
+} from './limits.js';
 import { Ring } from './ring.js';
 import { stateLabel } from './state-value.js';
 
-export interface JobStoreOptions {
-  /** Timeline entries kept per job (oldest dropped first). */
-  historyLimit: number;
-  /** Jobs kept at all; past this the oldest finished job (else the oldest job) is forgotten. */
-  maxJobs: number;
-}
+export type JobStoreOptions = Pick<HubLimits, 'historyLimit' | 'maxJobs' | 'maxStoreBytes' | 'maxContextChars'>;
 
 type Json = Record<string, unknown>;
 
+/** A job's view without its three large parts, which are kept as JSON text (see `Job.raw`). */
+type JobHead = Omit<JobView, 'context' | 'output' | 'value'>;
+
 interface Job {
-  view: JobView;
+  /** The producer connection it came from (`c12/`): jobs are counted, and evicted, per producer. */
+  producer: string;
+  head: JobHead;
+  /**
+   * Context, output and state value as JSON text, capped: text takes the memory it is counted for (one or two bytes
+   * a character), where the parsed objects of an adversarial frame could take several times their JSON size.
+   */
+  raw: { context: string; output: string; value: string };
+  /** The state in words, for request entries. */
+  state: string;
   timeline: Ring<TimelineEntry>;
+  timelineBytes: number;
+  bytes: number;
   requests: number;
   wakeAt: number | null;
   tags: Set<string>;
@@ -24,9 +47,19 @@ const obj = (value: unknown): Json | null => (value !== null && typeof value ===
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
-/** The jobs the hub knows, and the timeline of each, derived from the inspection frames of their root actors. */
+/** Fields the page reads from a context, kept when the context as a whole is too large to keep. */
+const CONTEXT_SUMMARY = ['jobId', 'progress', 'requests', 'polls', 'retries', 'rateLimits', 'wakeAt', 'waitReason', 'lastError', 'clarification'];
+
+/**
+ * The jobs the hub knows, and the timeline of each, derived from the inspection frames of their root actors.
+ * Bounded in count (`maxJobs`) and in bytes (`maxStoreBytes`); when full, the producer holding the most gives
+ * way: its oldest finished job first. So no producer can push out another's jobs by sending more of its own.
+ */
 export class JobStore {
   private readonly jobs = new Map<string, Job>();
+  /** Each producer's job keys, oldest first, and the bytes they hold. */
+  private readonly producers = new Map<string, { keys: Set<string>; bytes: number }>();
+  private totalBytes = 0;
   private seq = 0;
   private readonly dirty = new Set<string>();
   private readonly removed = new Set<string>();
@@ -39,22 +72,33 @@ export class JobStore {
     return this.jobs.size;
   }
 
+  /** Bytes held by the jobs, as counted against `maxStoreBytes`. */
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
   has(key: string): boolean {
     return this.jobs.has(key);
   }
 
-  views(): JobView[] {
-    return [...this.jobs.values()].map((job) => job.view);
+  keys(): string[] {
+    return [...this.jobs.keys()];
+  }
+
+  /** One job as the page gets it (`JobView`), as JSON text; undefined once forgotten. */
+  viewText(key: string): string | undefined {
+    const job = this.jobs.get(key);
+    if (!job) return undefined;
+    return `${JSON.stringify(job.head).slice(0, -1)},"context":${job.raw.context},"output":${job.raw.output},"value":${job.raw.value}}`;
   }
 
   timeline(key: string): TimelineEntry[] {
     return this.jobs.get(key)?.timeline.toArray() ?? [];
   }
 
-  /** What changed since the last call: jobs to redraw, jobs forgotten, new timeline entries. */
-  drain(): { jobs: JobView[]; removed: string[]; entries: Array<{ key: string; entry: TimelineEntry }> } {
-    const jobs = [...this.dirty].flatMap((key) => (this.jobs.has(key) ? [this.jobs.get(key)!.view] : []));
-    const out = { jobs, removed: [...this.removed], entries: this.entries };
+  /** What changed since the last call: keys of jobs to redraw, keys of jobs forgotten, new timeline entries. */
+  drain(): { jobs: string[]; removed: string[]; entries: Array<{ key: string; entry: TimelineEntry }> } {
+    const out = { jobs: [...this.dirty], removed: [...this.removed], entries: this.entries.filter((e) => this.jobs.has(e.key)) };
     this.dirty.clear();
     this.removed.clear();
     this.entries = [];
@@ -66,34 +110,40 @@ export class JobStore {
   }
 
   /** A root actor started (`@xstate.actor` without a parent). */
-  actor(key: string, sessionId: string, provider: string, at: number, snapshot: unknown): void {
+  actor(key: string, producer: string, sessionId: string, provider: string, at: number, snapshot: unknown): void {
     if (!this.jobs.has(key)) {
-      this.jobs.set(key, {
-        view: {
+      const job: Job = {
+        producer,
+        head: {
           key,
           sessionId,
-          provider,
+          provider: clip(provider, MAX_FIELD_CHARS),
           jobId: null,
           status: 'active',
           outcome: null,
-          value: null,
           tags: [],
           progress: null,
           startedAt: at,
           updatedAt: at,
           connected: true,
-          context: null,
-          output: null,
         },
+        raw: { context: 'null', output: 'null', value: 'null' },
+        state: '',
         timeline: new Ring(this.options.historyLimit),
+        timelineBytes: 0,
+        bytes: 0,
         requests: 0,
         wakeAt: null,
         tags: new Set(),
-      });
-      this.evictBeyondLimit(key);
+      };
+      this.jobs.set(key, job);
+      const mine = this.producers.get(producer) ?? { keys: new Set<string>(), bytes: 0 };
+      mine.keys.add(key);
+      this.producers.set(producer, mine);
       const jobId = obj(obj(snapshot)?.context)?.jobId;
       const attached = jobId !== undefined && jobId !== null;
-      this.add(key, this.jobs.get(key)!, at, attached ? { kind: 'start', title: 'attached', detail: `job ${String(jobId)}` } : { kind: 'start', title: 'started', detail: 'submit a new job' });
+      this.add(key, job, at, attached ? { kind: 'start', title: 'attached', detail: `job ${String(jobId)}` } : { kind: 'start', title: 'started', detail: 'submit a new job' });
+      this.changed(key, job);
     }
     this.snapshot(key, snapshot, at);
   }
@@ -106,8 +156,8 @@ export class JobStore {
     if (!job || !e || !type) return;
     const entry = describeEvent(type, e);
     if (entry) this.add(key, job, at, entry);
-    job.view.updatedAt = Math.max(job.view.updatedAt, at);
-    this.dirty.add(key);
+    job.head.updatedAt = Math.max(job.head.updatedAt, at);
+    this.changed(key, job);
   }
 
   /** A new snapshot of the root actor. */
@@ -115,40 +165,49 @@ export class JobStore {
     const job = this.jobs.get(key);
     const s = obj(snapshot);
     if (!job || !s) return;
-    const view = job.view;
+    const head = job.head;
     const context = obj(s.context);
-    const wasActive = view.status === 'active';
-    if (typeof s.status === 'string') view.status = s.status;
-    if ('value' in s) view.value = s.value;
-    if (Array.isArray(s.tags)) view.tags = s.tags.filter((t): t is string => typeof t === 'string');
-    if (context) {
-      view.context = context;
-      view.jobId = context.jobId === null || context.jobId === undefined ? null : String(context.jobId);
-      view.progress = num(context.progress);
+    const wasActive = head.status === 'active';
+    if (typeof s.status === 'string') head.status = clip(s.status, MAX_FIELD_CHARS);
+    if ('value' in s) {
+      job.raw.value = capped(s.value, MAX_VALUE_CHARS, () => '[state value too large]');
+      job.state = clip(stateLabel(s.value), MAX_DETAIL_CHARS);
     }
-    if ('output' in s) view.output = s.output ?? null;
-    view.outcome = str(obj(s.output)?.status) ?? str(obj(context?.outcome)?.status) ?? view.outcome;
-    view.updatedAt = Math.max(view.updatedAt, at);
-    this.noteChanges(key, job, context, at, wasActive);
-    this.dirty.add(key);
+    if (Array.isArray(s.tags)) head.tags = s.tags.filter((t): t is string => typeof t === 'string').slice(0, MAX_TAGS).map((t) => clip(t, MAX_FIELD_CHARS));
+    if (context) {
+      job.raw.context = capped(context, this.options.maxContextChars, (size) => summaryOf(context, CONTEXT_SUMMARY, size, this.options.maxContextChars));
+      head.jobId = context.jobId === null || context.jobId === undefined ? null : clip(String(context.jobId), MAX_FIELD_CHARS);
+      head.progress = num(context.progress);
+    }
+    const output = obj(s.output);
+    if ('output' in s) {
+      const max = Math.floor(this.options.maxContextChars * OUTPUT_SHARE);
+      job.raw.output = capped(s.output ?? null, max, (size) => summaryOf(output ?? {}, ['status', 'jobId'], size, max));
+    }
+    const outcome = str(output?.status) ?? str(obj(context?.outcome)?.status);
+    if (outcome !== null) head.outcome = clip(outcome, MAX_FIELD_CHARS);
+    head.updatedAt = Math.max(head.updatedAt, at);
+    this.noteChanges(key, job, context, output, at, wasActive);
+    this.changed(key, job);
   }
 
   /** The producer went away: its jobs stay listed, marked as no longer live. */
-  disconnected(keyPrefix: string): void {
-    for (const [key, job] of this.jobs) {
-      if (key.startsWith(keyPrefix) && job.view.connected) {
-        job.view.connected = false;
+  disconnected(producer: string): void {
+    for (const key of this.producers.get(producer)?.keys ?? []) {
+      const job = this.jobs.get(key)!;
+      if (job.head.connected) {
+        job.head.connected = false;
         this.dirty.add(key);
       }
     }
   }
 
-  private noteChanges(key: string, job: Job, context: Json | null, at: number, wasActive: boolean): void {
-    const view = job.view;
+  private noteChanges(key: string, job: Job, context: Json | null, output: Json | null, at: number, wasActive: boolean): void {
     const requests = num(context?.requests);
-    if (requests !== null && requests > job.requests) {
-      const what = stateLabel(view.value);
-      for (let n = job.requests + 1; n <= requests; n++) this.add(key, job, at, { kind: 'request', title: `request #${n}`, detail: what });
+    if (requests !== null && Number.isSafeInteger(requests) && requests > job.requests) {
+      // One entry per frame, whatever the count says: several requests between two frames read as a range.
+      const from = job.requests + 1;
+      this.add(key, job, at, { kind: 'request', title: from === requests ? `request #${requests}` : `requests #${from}–#${requests}`, detail: job.state });
       job.requests = requests;
     }
     const wakeAt = num(context?.wakeAt);
@@ -159,7 +218,7 @@ export class JobStore {
       this.add(key, job, at, { kind: 'wait', title: `wait${delay}`, detail: waitReasonText(reason) });
     }
     job.wakeAt = wakeAt;
-    const tags = new Set(view.tags);
+    const tags = new Set(job.head.tags);
     for (const tag of tags) {
       if (!job.tags.has(tag) && (tag === 'needs-input' || tag === 'needs-person' || tag === 'needs-payment')) {
         const question = str(context?.clarification) ?? (tag === 'needs-payment' ? 'payment required' : null);
@@ -167,41 +226,106 @@ export class JobStore {
       }
     }
     job.tags = tags;
-    if (wasActive && view.status !== 'active') {
-      const outcome = obj(view.output) ?? obj(context?.outcome);
+    if (wasActive && job.head.status !== 'active') {
+      const outcome = output ?? obj(context?.outcome);
       const error = obj(outcome?.error);
       const message = str(error?.message);
       this.add(key, job, at, {
         kind: 'end',
-        title: view.outcome ?? view.status,
+        title: job.head.outcome ?? job.head.status,
         ...(message ? { detail: [str(error?.kind) ?? str(error?.code), message].filter(Boolean).join(': ') } : {}),
       });
     }
   }
 
   private add(key: string, job: Job, at: number, entry: Omit<TimelineEntry, 'seq' | 'at'>): void {
-    const full: TimelineEntry = { seq: ++this.seq, at, ...entry };
-    job.timeline.push(full);
+    const full: TimelineEntry = {
+      seq: ++this.seq,
+      at,
+      kind: entry.kind,
+      title: clip(entry.title, MAX_TITLE_CHARS),
+      ...(entry.detail === undefined ? {} : { detail: clip(entry.detail, MAX_DETAIL_CHARS) }),
+    };
+    const dropped = job.timeline.push(full);
+    job.timelineBytes += entryBytes(full) - (dropped ? entryBytes(dropped) : 0);
     this.entries.push({ key, entry: full });
+    if (this.entries.length >= 2 * MAX_PENDING_ENTRIES) this.entries = this.entries.slice(-MAX_PENDING_ENTRIES);
   }
 
-  private evictBeyondLimit(keep: string): void {
-    while (this.jobs.size > this.options.maxJobs) {
-      let victim: string | undefined;
-      for (const [key, job] of this.jobs) {
-        if (key !== keep && job.view.status !== 'active') {
-          victim = key;
-          break;
-        }
-      }
-      victim ??= [...this.jobs.keys()].find((key) => key !== keep);
+  /** Recounts a job's bytes, marks it for the next batch, and makes room if the store is now over a bound. */
+  private changed(key: string, job: Job): void {
+    const bytes = JOB_OVERHEAD_BYTES + sizeOf(JSON.stringify(job.head)) + sizeOf(job.raw.context) + sizeOf(job.raw.output) + sizeOf(job.raw.value) + job.timelineBytes;
+    this.producers.get(job.producer)!.bytes += bytes - job.bytes;
+    this.totalBytes += bytes - job.bytes;
+    job.bytes = bytes;
+    this.dirty.add(key);
+    this.makeRoom(key);
+  }
+
+  private makeRoom(keep: string): void {
+    while (this.jobs.size > this.options.maxJobs || this.totalBytes > this.options.maxStoreBytes) {
+      const victim = this.victim(keep, this.jobs.size > this.options.maxJobs ? 'count' : 'bytes');
       if (victim === undefined) return;
-      this.jobs.delete(victim);
-      this.dirty.delete(victim);
-      this.removed.add(victim);
-      this.evicted++;
+      this.forget(victim);
     }
   }
+
+  /**
+   * The job to forget: from the producer holding the most (jobs, or bytes), its oldest finished job, else its
+   * oldest. On a tie the producer of `keep` (the job just added or grown) gives way.
+   */
+  private victim(keep: string, by: 'count' | 'bytes'): string | undefined {
+    const keepProducer = this.jobs.get(keep)?.producer;
+    let holder: { keys: Set<string> } | undefined;
+    let most = -1;
+    for (const [producer, held] of this.producers) {
+      const amount = by === 'count' ? held.keys.size : held.bytes;
+      if (amount > most || (amount === most && producer === keepProducer)) {
+        holder = held;
+        most = amount;
+      }
+    }
+    if (!holder) return undefined;
+    let oldest: string | undefined;
+    for (const key of holder.keys) {
+      if (key === keep) continue;
+      if (this.jobs.get(key)!.head.status !== 'active') return key;
+      oldest ??= key;
+    }
+    return oldest;
+  }
+
+  private forget(key: string): void {
+    const job = this.jobs.get(key)!;
+    const mine = this.producers.get(job.producer)!;
+    mine.keys.delete(key);
+    mine.bytes -= job.bytes;
+    if (mine.keys.size === 0) this.producers.delete(job.producer);
+    this.totalBytes -= job.bytes;
+    this.jobs.delete(key);
+    this.dirty.delete(key);
+    this.removed.add(key);
+    this.evicted++;
+  }
+}
+
+const entryBytes = (entry: TimelineEntry): number => ENTRY_OVERHEAD_BYTES + sizeOf(entry.title) + sizeOf(entry.detail ?? '');
+
+/** `value` as JSON text, or the JSON of `instead(size)` when its text is longer than `max` characters. */
+function capped(value: unknown, max: number, instead: (size: number) => unknown): string {
+  const text = JSON.stringify(value ?? null) ?? 'null';
+  return text.length <= max ? text : JSON.stringify(instead(text.length));
+}
+
+/** A too-large object's short fields (numbers, booleans, short strings), with a note of what was left out. */
+function summaryOf(value: Json, fields: string[], size: number, max: number): Json {
+  const out: Json = { truncated: `${Math.round(size / 1024)} K characters, more than the ${Math.round(max / 1024)} K the hub keeps per job` };
+  for (const field of fields) {
+    const inner = value[field];
+    if (typeof inner === 'number' || typeof inner === 'boolean' || inner === null) out[field] = inner;
+    else if (typeof inner === 'string') out[field] = clip(inner, MAX_DETAIL_CHARS);
+  }
+  return out;
 }
 
 function describeEvent(type: string, e: Json): Omit<TimelineEntry, 'seq' | 'at'> | null {

@@ -3,6 +3,12 @@
 /** Producers may use any other path; the page uses this one. */
 export const PAGE_SOCKET_PATH = '/_jobcharts/page';
 
+/**
+ * The query parameter that carries a per-start token: the page's (in the page URL and its socket's URL) or the
+ * producers' (in the producer URL). A connection without the right one is refused.
+ */
+export const TOKEN_PARAM = 'token';
+
 /** A chart to draw: the machine's config as plain JSON (`machine.config`, functions dropped). */
 export interface ChartSource {
   id: string;
@@ -57,10 +63,16 @@ export interface HubStats {
   framesReceived: number;
   framesRejected: number;
   jobsEvicted: number;
+  /** Bytes the jobs hold, as counted against the hub's `maxStoreBytes`. */
+  storeBytes: number;
+  /** Charts known (the registry's and the learnt ones), and definitions refused past the limits. */
+  charts: number;
+  chartsRefused: number;
 }
 
 export type HubMessage =
-  | { type: 'hello'; charts: ChartSource[]; jobs: JobView[]; stats: HubStats }
+  /** The registry's charts and the first jobs; learnt charts and further jobs follow as `charts` and `update`. */
+  | { type: 'hello'; charts: ChartSource[]; jobs: JobView[]; stats: HubStats; inspectUrl: string }
   | { type: 'charts'; charts: ChartSource[] }
   | { type: 'update'; jobs: JobView[]; removed: string[]; entries: Array<{ key: string; entry: TimelineEntry }>; stats: HubStats }
   | { type: 'timeline'; key: string; entries: TimelineEntry[] };

@@ -13,14 +13,17 @@ export class Ring<T> {
     return this.items.length;
   }
 
-  push(item: T): void {
+  /** Adds `item`; returns the oldest item when it had to make room for it. */
+  push(item: T): T | undefined {
     if (this.items.length < this.capacity) {
       this.items.push(item);
-      return;
+      return undefined;
     }
+    const out = this.items[this.start];
     this.items[this.start] = item;
     this.start = (this.start + 1) % this.capacity;
     this.dropped++;
+    return out;
   }
 
   /** Oldest first. */

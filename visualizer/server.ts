@@ -4,19 +4,27 @@ import { WebSocketServer } from 'ws';
 import { chartSources, type RegisteredChart } from './charts.js';
 import { Hub, type HubOptions } from './hub.js';
 import { elkWorkerScript, pageScript } from './page-bundle.js';
-import { PAGE_SOCKET_PATH, type HubStats } from './protocol.js';
+import { PAGE_SOCKET_PATH, TOKEN_PARAM, type HubStats } from './protocol.js';
+import { newTokens, tokenMatches } from './tokens.js';
 
 export interface VisualizerOptions extends Omit<HubOptions, 'charts'> {
   /** Default 0: any free port. Always bound to 127.0.0.1. */
   port?: number;
   /** The charts of the atlas. Default: every chart in machines/. */
   charts?: RegisteredChart[];
+  /** Producer connections open at once; more are refused (503). Default 64. */
+  maxProducers?: number;
+  /** Page connections open at once; more are refused (503). Default 16. */
+  maxPages?: number;
 }
 
 export interface Visualizer {
-  /** The page, e.g. `http://127.0.0.1:4747/`. */
+  /** The page with its per-start token, e.g. `http://127.0.0.1:4747/?token=…`: open it as it is. */
   url: string;
-  /** Where producers connect: `createWebSocketInspector({ url: inspectUrl })` or `inspect({ url: inspectUrl })`. */
+  /**
+   * Where producers connect, with the producers' per-start token: `createWebSocketInspector({ url: inspectUrl })`
+   * or `inspect({ url: inspectUrl })`. It lets a process add jobs; it does not let it read any.
+   */
   inspectUrl: string;
   port: number;
   stats(): HubStats & { jobs: number };
@@ -24,11 +32,17 @@ export interface Visualizer {
 }
 
 const HOST = '127.0.0.1';
+/** A page says little (which timeline to send): its frames are small. */
+const PAGE_MAX_PAYLOAD = 64 * 1024;
 
 /** Serves the visualizer page and its WebSocket hub on 127.0.0.1 only. */
 export async function startVisualizer(options: VisualizerOptions = {}): Promise<Visualizer> {
   const hub = new Hub({ ...options, charts: chartSources(options.charts) });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: hub.maxPayloadBytes });
+  const tokens = newTokens();
+  const producerSockets = new WebSocketServer({ noServer: true, maxPayload: hub.maxPayloadBytes });
+  const pageSockets = new WebSocketServer({ noServer: true, maxPayload: PAGE_MAX_PAYLOAD });
+  const maxProducers = options.maxProducers ?? 64;
+  const maxPages = options.maxPages ?? 16;
   const sockets = new Set<Socket>();
   let port = 0;
 
@@ -42,13 +56,17 @@ export async function startVisualizer(options: VisualizerOptions = {}): Promise<
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!isOwnHost(req.headers.host, port)) return void res.writeHead(421, { 'content-type': 'text/plain' }).end('wrong host\n');
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { allow: 'GET, HEAD' }).end();
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = url.pathname;
     if (path === '/' || path === '/index.html') return respond(res, 200, 'text/html; charset=utf-8', PAGE_HTML);
     if (path === '/app.js') return respond(res, 200, 'text/javascript; charset=utf-8', await pageScript());
     if (path === '/elk-worker.js') return respond(res, 200, 'text/javascript; charset=utf-8', await elkWorkerScript());
     if (path === '/favicon.ico' || path === '/favicon.svg') return respond(res, 200, 'image/svg+xml', FAVICON);
     if (path === '/charts.json') return respond(res, 200, 'application/json', JSON.stringify(chartSources(options.charts)));
-    if (path === '/stats.json') return respond(res, 200, 'application/json', JSON.stringify({ ...hub.stats(), jobs: hub.jobCount }));
+    if (path === '/stats.json') {
+      if (!tokenMatches(url.searchParams.get(TOKEN_PARAM), tokens.page)) return respond(res, 401, 'text/plain', 'the page token is missing or wrong\n');
+      return respond(res, 200, 'application/json', JSON.stringify({ ...hub.stats(), jobs: hub.jobCount }));
+    }
     respond(res, 404, 'text/plain', 'not found\n');
   }
 
@@ -70,11 +88,18 @@ export async function startVisualizer(options: VisualizerOptions = {}): Promise<
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
-      if (path === PAGE_SOCKET_PATH) hub.addPage(ws);
-      else hub.addProducer(ws);
-    });
+    const url = new URL(req.url ?? '/', 'http://x');
+    const isPage = url.pathname === PAGE_SOCKET_PATH;
+    if (!tokenMatches(url.searchParams.get(TOKEN_PARAM), isPage ? tokens.page : tokens.producer)) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    if (isPage ? hub.pageCount >= maxPages : hub.producerCount >= maxProducers) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    if (isPage) pageSockets.handleUpgrade(req, socket, head, (ws) => hub.addPage(ws));
+    else producerSockets.handleUpgrade(req, socket, head, (ws) => hub.addProducer(ws));
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -89,15 +114,18 @@ export async function startVisualizer(options: VisualizerOptions = {}): Promise<
     });
   });
   port = (server.address() as AddressInfo).port;
+  const inspectUrl = `ws://${HOST}:${port}/inspect?${TOKEN_PARAM}=${tokens.producer}`;
+  hub.producerUrl = inspectUrl;
 
   return {
-    url: `http://${HOST}:${port}/`,
-    inspectUrl: `ws://${HOST}:${port}/inspect`,
+    url: `http://${HOST}:${port}/?${TOKEN_PARAM}=${tokens.page}`,
+    inspectUrl,
     port,
     stats: () => ({ ...hub.stats(), jobs: hub.jobCount }),
     close: async () => {
       hub.close();
-      wss.close();
+      producerSockets.close();
+      pageSockets.close();
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -17,6 +17,7 @@ import { findProvider } from './providers.js';
 import { redact } from './redact.js';
 import { showcase, type ShowcaseJob } from './showcase.js';
 import { summaryTable, type SummaryRow } from './summary.js';
+import { safeForTerminal } from './terminal-safe.js';
 
 interface DemoFlags {
   yes?: boolean;
@@ -77,7 +78,7 @@ async function runDemo(flags: DemoFlags): Promise<number> {
     requests: requestsOf(sim, job.story.provider, (outcomes[i] as { jobId?: string | number }).jobId),
     ms: (job.view.endedAt ?? Date.now()) - job.view.startedAt,
   }));
-  out.write('\n' + summaryTable(rows, Date.now() - startedAt) + '\n');
+  out.write('\n' + safeForTerminal(redact(summaryTable(rows, Date.now() - startedAt))) + '\n');
   if (visualizer) {
     const stats = visualizer.stats();
     out.write(`The visualizer received ${stats.jobs} jobs (${stats.framesReceived} inspection frames) at ${visualizer.url}\n`);

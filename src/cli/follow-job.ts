@@ -12,7 +12,8 @@ import { outcomeLabel } from './job-view.js';
 import { LiveView } from './live-view.js';
 import { PersonDesk } from './person.js';
 import type { ProviderEntry } from './providers.js';
-import { redact } from './redact.js';
+import { redact, redactValue } from './redact.js';
+import { jsonForTerminal, plainText, safeForTerminal } from './terminal-safe.js';
 
 /** Flags `submit` and `watch` share. */
 export interface JobFlags {
@@ -22,6 +23,8 @@ export interface JobFlags {
   pollInterval?: number;
   timeout?: number;
   inspect?: string;
+  /** Never accepted (a key on the command line shows in `ps` and shell history): only read to say so. */
+  apiKey?: string;
 }
 
 export function exitCodeOf(outcome: { status: string }, interrupted: boolean): number {
@@ -40,7 +43,21 @@ export function baseUrlOf(entry: ProviderEntry, flags: JobFlags, env = process.e
     throw new UsageError(`--base-url is not a URL: ${redact(url)}`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError('--base-url must be an http(s) URL');
+  if (parsed.username || parsed.password) {
+    const from = flags.baseUrl === undefined ? entry.baseUrlEnv : '--base-url';
+    throw new UsageError(`${from} must not hold a user name or password (user:password@…)${entry.keyEnv ? `: the API key is read from ${entry.keyEnv}` : ''}`);
+  }
   return url;
+}
+
+/** `--api-key` is declared (hidden) only to refuse it by naming the variable to set, without echoing the key. */
+export function refuseKeyOnCommandLine(entry: ProviderEntry, flags: JobFlags): void {
+  if (flags.apiKey === undefined) return;
+  throw new UsageError(
+    entry.keyEnv
+      ? `--api-key is not an option (a key on the command line shows in ps and shell history): set ${entry.keyEnv} instead`
+      : `--api-key is not an option, and ${entry.name} needs no API key`,
+  );
 }
 
 export function apiKeyOf(entry: ProviderEntry, env = process.env): string | undefined {
@@ -68,13 +85,18 @@ export function requestOf(entry: ProviderEntry, flags: { prompt?: string; file?:
 }
 
 function inspectUrlOf(text: string): string {
+  let url: URL | undefined;
   try {
-    const url = new URL(text);
-    if (url.protocol === 'ws:' || url.protocol === 'wss:') return text;
+    url = new URL(text);
   } catch {
     // said below
   }
-  throw new UsageError(`--inspect must be the visualizer's ws:// URL, e.g. ws://127.0.0.1:4747/inspect`);
+  if (url?.protocol !== 'ws:' && url?.protocol !== 'wss:') {
+    throw new UsageError(`--inspect must be the visualizer's ws:// URL, e.g. ws://127.0.0.1:4747/inspect?token=…`);
+  }
+  // Without its token the hub refuses the connection, and the job would run unseen: say so now.
+  if (!url.searchParams.get('token')) throw new UsageError('--inspect needs the URL with its token, as `jobcharts visualize` prints it');
+  return text;
 }
 
 export function pollOptionsOf(flags: JobFlags): Record<string, number> {
@@ -94,9 +116,10 @@ export async function followJob(
   target: { request: unknown } | { jobId: unknown },
   flags: JobFlags,
 ): Promise<number> {
+  refuseKeyOnCommandLine(entry, flags);
   const baseUrl = baseUrlOf(entry, flags);
   const apiKey = apiKeyOf(entry);
-  const clean = (text: string) => redact(text, [apiKey]);
+  const clean = (text: string) => safeForTerminal(redact(text, [apiKey]));
   const input = { baseUrl, ...(apiKey === undefined ? {} : { apiKey }), ...target, options: pollOptionsOf(flags) };
   const inspector = flags.inspect === undefined ? undefined : inspect({ url: inspectUrlOf(flags.inspect) });
   const actor = createActor(entry.chart, { input, ...(inspector ? { inspect: inspector } : {}) });
@@ -118,7 +141,7 @@ export async function followJob(
     const jobId = (snapshot.context as { jobId?: unknown }).jobId;
     if (!announcedId && jobId !== null && jobId !== undefined) {
       announcedId = true;
-      view.note(`${entry.title} job ${String(jobId)} created`);
+      view.note(`${entry.title} job ${plainText(String(jobId))} created`);
     }
   });
   new PersonDesk({ yes: flags.yes === true, withoutTerminal: 'cancel', view, input: process.stdin, output: process.stderr }).attend(
@@ -132,22 +155,23 @@ export async function followJob(
   view.stop();
   inspector?.stop();
   process.off('SIGINT', onInterrupt);
+  const shown = redactValue(outcome, [apiKey]);
   if (flags.json) {
-    process.stdout.write(clean(JSON.stringify(outcome)) + '\n');
+    process.stdout.write(jsonForTerminal(shown) + '\n');
   } else {
-    process.stdout.write(clean(describeOutcome(outcome, Date.now() - startedAt)) + '\n');
+    process.stdout.write(clean(describeOutcome(shown, Date.now() - startedAt)) + '\n');
   }
   return exitCodeOf(outcome, interrupted);
 }
 
 function describeOutcome(outcome: JobOutcome<unknown, unknown>, ms: number): string {
-  const head = `${outcomeLabel(outcome)}${outcome.jobId === undefined ? '' : `  job ${String(outcome.jobId)}`}  in ${(ms / 1000).toFixed(1)} s`;
+  const head = `${outcomeLabel(outcome)}${outcome.jobId === undefined ? '' : `  job ${plainText(String(outcome.jobId))}`}  in ${(ms / 1000).toFixed(1)} s`;
   switch (outcome.status) {
     case 'succeeded':
-      return `${head}\n${JSON.stringify(outcome.result, null, 2)}`;
+      return `${head}\n${jsonForTerminal(outcome.result, 2)}`;
     case 'failed':
     case 'rejected':
-      return `${head}\n${outcome.error.code ? `${outcome.error.code}: ` : ''}${outcome.error.message}`;
+      return `${head}\n${outcome.error.code ? `${plainText(outcome.error.code)}: ` : ''}${plainText(outcome.error.message)}`;
     default:
       return head;
   }

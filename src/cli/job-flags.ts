@@ -1,5 +1,5 @@
 /** The flags `submit` and `watch` share, declared once. */
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 
 export function milliseconds(text: string): number {
   const value = Number(text);
@@ -16,7 +16,9 @@ export function withJobFlags(command: Command): Command {
     .option('-y, --yes', 'answer the job\'s questions automatically')
     .option('--poll-interval <ms>', 'first wait between two status requests (also lowers the floor)', milliseconds)
     .option('--timeout <ms>', 'overall deadline of the job', milliseconds)
-    .option('--inspect <ws-url>', 'stream the job to a running visualizer (the URL `jobcharts visualize` prints)');
+    .option('--inspect <ws-url>', 'stream the job to a running visualizer (the URL `jobcharts visualize` prints)')
+    // Hidden: known only so that a key given here is refused by naming its variable, never echoed back.
+    .addOption(new Option('--api-key <key>').hideHelp());
 }
 
 export const exitCodesHelp = `

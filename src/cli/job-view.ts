@@ -1,6 +1,7 @@
 /** How one job looks in the terminal: its state in words, a progress bar, when the next request goes out. */
 import pc from 'picocolors';
 import type { AnyMachineSnapshot, StateValue } from 'xstate';
+import { plainText } from './terminal-safe.js';
 
 /** The part of every chart's context the view reads (see src/core/job.ts). */
 interface ViewContext {
@@ -48,8 +49,8 @@ export function nextStep(snapshot: AnyMachineSnapshot, now: number): string {
   if (snapshot.hasTag('requesting')) return pc.dim('requesting…');
   if (typeof context.wakeAt === 'number') {
     const seconds = `${(Math.max(0, context.wakeAt - now) / 1000).toFixed(1)} s`;
-    if (context.waitReason === 'rateLimited') return pc.yellow(`${context.lastAnswer?.httpStatus ?? 429}: next try in ${seconds}`);
-    if (context.waitReason === 'retry') return pc.yellow(`retry in ${seconds} (${context.lastError ?? 'transient failure'})`);
+    if (context.waitReason === 'rateLimited') return pc.yellow(`${plainText(String(context.lastAnswer?.httpStatus ?? 429))}: next try in ${seconds}`);
+    if (context.waitReason === 'retry') return pc.yellow(`retry in ${seconds} (${plainText(context.lastError ?? 'transient failure')})`);
     return `next poll in ${seconds}`;
   }
   return '';
@@ -58,7 +59,7 @@ export function nextStep(snapshot: AnyMachineSnapshot, now: number): string {
 /** The outcome in one short phrase, coloured by how it ended. */
 export function outcomeLabel(outcome: { status: string; error?: { kind?: string; code?: string; message?: string } }): string {
   const status = outcome.status;
-  const detail = outcome.error ? ` (${[outcome.error.kind, outcome.error.code].filter(Boolean).join(' ')})`.replace(' ()', '') : '';
+  const detail = outcome.error ? ` (${plainText([outcome.error.kind, outcome.error.code].filter(Boolean).join(' '))})`.replace(' ()', '') : '';
   const text = status + (detail === ' ()' ? '' : detail);
   if (status === 'succeeded') return pc.green(text);
   if (status === 'cancelled') return pc.yellow(text);

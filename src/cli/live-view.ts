@@ -6,6 +6,7 @@ import { createLogUpdate } from 'log-update';
 import pc from 'picocolors';
 import type { AnyActorRef, AnyMachineSnapshot } from 'xstate';
 import { nextStep, outcomeLabel, progressBar, stateLabel } from './job-view.js';
+import { safeForTerminal } from './terminal-safe.js';
 import { padVisible, truncateVisible, visibleLength } from './text.js';
 
 export interface ViewedJob {
@@ -19,7 +20,7 @@ export interface ViewedJob {
 export interface LiveViewOptions {
   /** Redraw in place (a terminal) or print plain lines. */
   live: boolean;
-  /** Applied to every line printed (removes secrets). */
+  /** Applied to every line printed (removes secrets); escape sequences other than colours are removed after it. */
   clean?: (text: string) => string;
   now?: () => number;
 }
@@ -42,7 +43,8 @@ export class LiveView {
     private readonly stream: NodeJS.WriteStream,
     options: LiveViewOptions,
   ) {
-    this.clean = options.clean ?? ((t) => t);
+    const clean = options.clean ?? ((t: string) => t);
+    this.clean = (text) => safeForTerminal(clean(text));
     this.now = options.now ?? Date.now;
     this.startedAt = this.now();
     this.draw = options.live ? createLogUpdate(stream, { showCursor: false }) : null;

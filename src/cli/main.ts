@@ -7,6 +7,7 @@ import pc from 'picocolors';
 import { addDemoCommand } from './demo.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
 import { addPathsCommand } from './paths.js';
+import { safeForTerminal } from './terminal-safe.js';
 import { addSimulateCommand } from './simulate.js';
 import { addSubmitCommand } from './submit.js';
 import { addVisualizeCommand } from './visualize.js';
@@ -17,7 +18,7 @@ export function buildProgram(): Command {
     .description('Asynchronous AI-generation jobs as explicit statecharts: submit, poll, back off, ask a person, end in an outcome.')
     .exitOverride()
     .showSuggestionAfterError(false)
-    .configureOutput({ outputError: (text, write) => write(pc.red(text.split('\n')[0]) + '\n') });
+    .configureOutput({ outputError: (text, write) => write(pc.red(safeForTerminal(withoutOptionValues(text.split('\n')[0]))) + '\n') });
   addDemoCommand(program);
   addSubmitCommand(program);
   addWatchCommand(program);
@@ -25,6 +26,17 @@ export function buildProgram(): Command {
   addVisualizeCommand(program);
   addPathsCommand(program);
   return program;
+}
+
+/**
+ * `unknown option '--api-key=sk-…'`: commander quotes the whole argument. The value after `=` may be a secret
+ * (a key, a password), so it is never echoed; a name that looks like one says where keys come from instead.
+ */
+function withoutOptionValues(message: string): string {
+  return message.replace(/unknown option '(-[^'=]*)=.*'/, (_, name: string) => {
+    const hint = /key|token|secret|password/i.test(name) ? ' (API keys are read from the environment, e.g. PERCEPTIS_API_KEY)' : '';
+    return `unknown option '${name}=…'${hint}`;
+  });
 }
 
 const HELP_SHOWN = new Set(['commander.helpDisplayed', 'commander.version']);
@@ -37,11 +49,11 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return HELP_SHOWN.has(error.code) ? 0 : EXIT_USAGE;
     if (error instanceof UsageError) {
-      process.stderr.write(pc.red(`error: ${error.message}`) + '\n');
+      process.stderr.write(pc.red(safeForTerminal(`error: ${error.message}`)) + '\n');
       return EXIT_USAGE;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(pc.red(`error: ${message.split('\n')[0]}`) + '\n');
+    process.stderr.write(pc.red(safeForTerminal(`error: ${message.split('\n')[0]}`)) + '\n');
     if (process.env.JOBCHARTS_DEBUG) console.error(error);
     return 1;
   }

@@ -8,6 +8,7 @@ import pc from 'picocolors';
 import type { AnyMachineSnapshot, EventObject } from 'xstate';
 import type { LiveView, ViewedJob } from './live-view.js';
 import type { PersonStep, ProviderEntry } from './providers.js';
+import { plainText, safeForTerminal } from './terminal-safe.js';
 
 export interface PersonDeskOptions {
   /** Answer every question with the provider entry's automatic answer (`--yes`). */
@@ -76,7 +77,7 @@ export class PersonDesk {
 
   private async answer(job: ViewedJob, step: PersonStep, stillWaiting: () => boolean): Promise<string | null> {
     const { view, yes, input, output, withoutTerminal } = this.options;
-    const heading = `${pc.magenta('?')} ${pc.bold(job.label)} [${job.provider}] ${step.kind === 'confirm' ? 'asks you to confirm' : 'asks'}: ${step.text}`;
+    const heading = `${pc.magenta('?')} ${pc.bold(job.label)} [${job.provider}] ${step.kind === 'confirm' ? 'asks you to confirm' : 'asks'}: ${plainText(step.text)}`;
     const automatic = yes || (!input.isTTY && withoutTerminal === 'answer');
     if (automatic) {
       const answered = this.answeredAutomatically.get(job) ?? new Set<string>();
@@ -102,7 +103,7 @@ export class PersonDesk {
     const gone = new AbortController();
     const poll = setInterval(() => stillWaiting() || gone.abort(), 200);
     try {
-      output.write(heading + '\n');
+      output.write(safeForTerminal(heading) + '\n');
       const suffix = step.kind === 'confirm' ? ' [y/N] ' : ' ';
       const reply = await rl.question(`${pc.cyan('›')}${suffix}`, { signal: gone.signal }).catch(() => null);
       if (reply === null) return null;

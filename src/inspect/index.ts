@@ -6,7 +6,10 @@ import { Redactor, toPlain } from './redact.js';
 export { Redactor, REDACTED, toPlain } from './redact.js';
 
 export interface InspectOptions {
-  /** The visualizer's WebSocket hub, e.g. `ws://127.0.0.1:4747/inspect` (what `jobcharts visualize` prints). */
+  /**
+   * The visualizer's producer URL with its token, e.g. `ws://127.0.0.1:4747/inspect?token=…`: what
+   * `jobcharts visualize` prints, or `startVisualizer()`'s `inspectUrl`. The hub refuses a URL without the token.
+   */
   url: string;
   /** Other values to keep out of the stream (keys passed as `input.apiKey` are found without this). */
   secrets?: string[];
@@ -25,6 +28,8 @@ export interface JobInspector extends Observer<InspectionEvent> {
  */
 export function inspect(options: InspectOptions): JobInspector {
   const redactor = new Redactor(options.secrets);
+  // The hub's token travels in the URL only: should a job's data ever quote it, it goes out redacted.
+  redactor.learn(tokenIn(options.url));
   const inspector = createWebSocketInspector({
     url: options.url,
     // Runs on every frame, also on those queued while the socket was still connecting.
@@ -42,4 +47,12 @@ export function inspect(options: InspectOptions): JobInspector {
       inspector.stop();
     },
   };
+}
+
+function tokenIn(url: string): string | null {
+  try {
+    return new URL(url).searchParams.get('token');
+  } catch {
+    return null;
+  }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { PAGE_SOCKET_PATH, type HubMessage } from '../../visualizer/protocol.js';
+import type { HubMessage } from '../../visualizer/protocol.js';
+import { pageSocketUrl } from '../support/hub.js';
 import {
   BLAND_TEST_KEY,
   CATA_TEST_KEY,
@@ -16,7 +17,7 @@ const keys = [PERCEPTIS_TEST_KEY, PERCEPTIS_INELIGIBLE_KEY, DEPICTA_TEST_KEY, BL
 /** Everything a page of the visualizer can get: the job list with contexts and outcomes, and every job's timeline. */
 async function everythingThePageSees(url: string): Promise<string> {
   const origin = new URL(url).origin;
-  const socket = new WebSocket(`${origin.replace('http', 'ws')}${PAGE_SOCKET_PATH}`, { origin });
+  const socket = new WebSocket(pageSocketUrl(url), { origin });
   const messages: HubMessage[] = [];
   socket.on('message', (data) => messages.push(JSON.parse(String(data)) as HubMessage));
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));

@@ -39,7 +39,9 @@ describe('jobcharts demo', () => {
     const page = await fetch(url);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<title>jobcharts · visualizer</title>');
-    const stats = (await (await fetch(new URL('/stats.json', url))).json()) as { jobs: number };
+    const statsUrl = new URL(url);
+    statsUrl.pathname = '/stats.json';
+    const stats = (await (await fetch(statsUrl)).json()) as { jobs: number };
     expect(stats.jobs).toBe(showcase().length);
 
     run.child.kill('SIGINT');

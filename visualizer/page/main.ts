@@ -1,4 +1,4 @@
-import { PAGE_SOCKET_PATH, type ChartSource, type HubMessage, type HubStats, type JobView, type TimelineEntry } from '../protocol.js';
+import { PAGE_SOCKET_PATH, TOKEN_PARAM, type ChartSource, type HubMessage, type HubStats, type JobView, type TimelineEntry } from '../protocol.js';
 import { ChartView } from './chart-view.js';
 import { describeChart } from './describe.js';
 import { h } from './dom.js';
@@ -52,12 +52,15 @@ const connection = h('span', { class: 'conn', 'data-connected': 'false' }, 'conn
 const counts = h('span', { class: 'counts muted' });
 const filters = h('div', { class: 'filters', role: 'tablist', 'aria-label': 'Filter by provider' });
 const jobList = new JobList(colorOf, select);
+/** The page's per-start token, from the URL the hub printed: the hub refuses the page's socket without it. */
+const token = new URLSearchParams(location.search).get(TOKEN_PARAM);
+const snippet = h('pre', { class: 'mono snippet' }, `inspect({ url: '…' })`);
 const emptyJobs = h(
   'div',
   { class: 'empty-jobs' },
   h('p', { class: 'strong' }, 'No jobs yet'),
   h('p', { class: 'muted' }, 'Start a job with the inspector attached:'),
-  h('pre', { class: 'mono snippet' }, `inspect({ url: '${`ws://${location.host}/inspect`}' })`),
+  snippet,
 );
 const jobPanel = h('section', { class: 'job-panel', hidden: true });
 const detailColumn = h('aside', { class: 'detail-column', hidden: true });
@@ -280,6 +283,7 @@ function receive(message: HubMessage): void {
       state.timelines.clear();
       fetchedTimelines.clear();
       state.stats = message.stats;
+      snippet.textContent = `inspect({ url: '${message.inspectUrl}' })`;
       setCharts(message.charts);
       if (state.selected) send({ type: 'timeline', key: state.selected });
       break;
@@ -308,7 +312,11 @@ function receive(message: HubMessage): void {
 }
 
 function connect(): void {
-  socket = new WebSocket(`ws://${location.host}${PAGE_SOCKET_PATH}`);
+  if (!token) {
+    connection.textContent = 'no token: open the URL the visualizer printed';
+    return;
+  }
+  socket = new WebSocket(`ws://${location.host}${PAGE_SOCKET_PATH}?${TOKEN_PARAM}=${encodeURIComponent(token)}`);
   socket.addEventListener('open', () => setConnected(true));
   socket.addEventListener('message', (event) => {
     try {

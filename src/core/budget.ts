@@ -15,7 +15,8 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { fromCallback, type AnyActorRef, type EventObject } from 'xstate';
-import { parentOf, startInputOf } from './start-input.js';
+import { startInputOf } from './start-input.js';
+import { parentOf } from './xstate-internals.js';
 import { trimBaseUrl } from './url.js';
 import { clockNow, clockOf } from './clock.js';
 

@@ -108,7 +108,24 @@ describe('sendRequest over real HTTP: every answer is a value, never a throw', (
     expect(await get(`http://127.0.0.1:${port}/x`)).toStrictEqual({
       type: 'http.transient',
       reason: 'network',
-      message: 'request failed: ECONNREFUSED',
+      message: `request failed: ECONNREFUSED (connection refused by 127.0.0.1:${port})`,
+    });
+  });
+
+  it('a failure without an error code keeps the error’s own words and the host', async () => {
+    // fetch refuses some ports itself ("bad port"), before any connection: no ECONNREFUSED then.
+    expect(await get('http://127.0.0.1:1/x')).toStrictEqual({
+      type: 'http.transient',
+      reason: 'network',
+      message: 'request failed: bad port (127.0.0.1:1)',
+    });
+  });
+
+  it('an unknown host is named', async () => {
+    expect(await get('http://no-such-host.invalid/x')).toStrictEqual({
+      type: 'http.transient',
+      reason: 'network',
+      message: expect.stringMatching(/^request failed: (ENOTFOUND \(no such host: no-such-host\.invalid\)|EAI_AGAIN .*no-such-host\.invalid\))$/),
     });
   });
 });

@@ -10,11 +10,13 @@ import { addPathsCommand } from './paths.js';
 import { addSimulateCommand } from './simulate.js';
 import { addSubmitCommand } from './submit.js';
 import { addVisualizeCommand } from './visualize.js';
+import { packageVersion } from './version.js';
 import { addWatchCommand } from './watch.js';
 
 export function buildProgram(): Command {
   const program = new Command('jobcharts')
     .description('Asynchronous AI-generation jobs as explicit statecharts: submit, poll, back off, ask a person, end in an outcome.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .showSuggestionAfterError(false)
     .configureOutput({ outputError: (text, write) => write(pc.red(text.split('\n')[0]) + '\n') });

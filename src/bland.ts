@@ -1,4 +1,9 @@
 /** `jobcharts/bland`: the Bland AI pathway-generation chart and its types. */
-export { blandJob, type BlandContext, type BlandJobInput, type BlandOutcome } from '../machines/bland.js';
+import { blandJob as chart } from '../machines/bland.js';
+import { appFacing } from './core/app-events.js';
+export type { BlandContext, BlandJobInput, BlandOutcome } from '../machines/bland.js';
 export type { BlandRequest, BlandResult } from './providers/bland/schema.js';
-export { settle, type JobOutcome, type JobError, type Rejection } from './core/outcome.js';
+export * from './core/essentials.js';
+
+/** The bland chart, accepting from outside only the events a person or an app may send (see app-events.ts). */
+export const blandJob = appFacing(chart);

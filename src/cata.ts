@@ -1,11 +1,15 @@
 /** `jobcharts/cata`: the Cata adapter-script chart (with its clarification loop) and its types. */
-export {
-  cataJob,
-  type AnswerEvent,
-  type CataContext,
-  type CataJobInput,
-  type CataOptions,
-  type CataOutcome,
+import { cataJob as chart } from '../machines/cata.js';
+import { appFacing } from './core/app-events.js';
+export type {
+  AnswerEvent,
+  CataContext,
+  CataJobInput,
+  CataOptions,
+  CataOutcome,
 } from '../machines/cata.js';
 export type { CataLogEntry, CataRequest, CataResult, CataTestResult, CataTopic } from './providers/cata/schema.js';
-export { settle, type JobOutcome, type JobError, type Rejection } from './core/outcome.js';
+export * from './core/essentials.js';
+
+/** The cata chart, accepting from outside only the events a person or an app may send (see app-events.ts). */
+export const cataJob = appFacing(chart);

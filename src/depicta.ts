@@ -1,4 +1,9 @@
 /** `jobcharts/depicta`: the Depicta story-generation chart and its types. */
-export { depictaJob, type DepictaContext, type DepictaJobInput, type DepictaOutcome } from '../machines/depicta.js';
+import { depictaJob as chart } from '../machines/depicta.js';
+import { appFacing } from './core/app-events.js';
+export type { DepictaContext, DepictaJobInput, DepictaOutcome } from '../machines/depicta.js';
 export type { DepictaRequest, DepictaResult, DepictaSceneImages } from './providers/depicta/schema.js';
-export { settle, type JobOutcome, type JobError, type Rejection } from './core/outcome.js';
+export * from './core/essentials.js';
+
+/** The depicta chart, accepting from outside only the events a person or an app may send (see app-events.ts). */
+export const depictaJob = appFacing(chart);

@@ -1,4 +1,9 @@
 /** `jobcharts/perceptis`: the Perceptis job chart and its types. */
-export { perceptisJob, type PerceptisContext, type PerceptisJobInput, type PerceptisOutcome } from '../machines/perceptis.js';
+import { perceptisJob as chart } from '../machines/perceptis.js';
+import { appFacing } from './core/app-events.js';
+export type { PerceptisContext, PerceptisJobInput, PerceptisOutcome } from '../machines/perceptis.js';
 export type { PerceptisRequest, PerceptisResult, PerceptisDownload } from './providers/perceptis/schema.js';
-export { settle, type JobOutcome, type JobError, type Rejection } from './core/outcome.js';
+export * from './core/essentials.js';
+
+/** The perceptis chart, accepting from outside only the events a person or an app may send (see app-events.ts). */
+export const perceptisJob = appFacing(chart);

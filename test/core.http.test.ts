@@ -37,7 +37,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe.each(transports)('sendRequest over real HTTP with the %s transport: every answer is a value, never a throw', (_, transport) => {
+describe.each(transports)('sendRequest over real HTTP with the %s transport: every answer is a value, never a throw', (name, transport) => {
   const get = (url: string, timeoutMs?: number, controller?: AbortController) => getWith(url, timeoutMs, controller, transport);
 
   it('sends the JSON body with the caller’s headers and reads the answer as text', async () => {
@@ -124,8 +124,26 @@ describe.each(transports)('sendRequest over real HTTP with the %s transport: eve
     expect(await get(`http://127.0.0.1:${port}/x`)).toStrictEqual({
       type: 'http.transient',
       reason: 'network',
-      message: 'request failed: ECONNREFUSED',
+      message: `request failed: ECONNREFUSED (connection refused by 127.0.0.1:${port})`,
       // No connection: the request reached no one (a create may be sent again).
+      unsent: true,
+    });
+  });
+
+  it.runIf(name === 'fetch')('a failure without an error code keeps the error’s own words and the host', async () => {
+    // fetch refuses some ports itself ("bad port"), before any connection: no ECONNREFUSED then.
+    expect(await get('http://127.0.0.1:1/x')).toStrictEqual({
+      type: 'http.transient',
+      reason: 'network',
+      message: 'request failed: bad port (127.0.0.1:1)',
+    });
+  });
+
+  it('an unknown host is named', async () => {
+    expect(await get('http://no-such-host.invalid/x')).toStrictEqual({
+      type: 'http.transient',
+      reason: 'network',
+      message: expect.stringMatching(/^request failed: (ENOTFOUND \(no such host: no-such-host\.invalid\)|EAI_AGAIN .*no-such-host\.invalid\))$/),
       unsent: true,
     });
   });

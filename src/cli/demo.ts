@@ -12,7 +12,7 @@ import { startSimulator, type Simulator } from '../simulator/server.js';
 import { EXIT_INTERRUPTED } from './errors.js';
 import { LiveView, type ViewedJob } from './live-view.js';
 import { PersonDesk } from './person.js';
-import { listening, port, untilInterrupted } from './port.js';
+import { listening, portOption, untilInterrupted } from './port.js';
 import { findProvider } from './providers.js';
 import { redact } from './redact.js';
 import { showcase, type ShowcaseJob } from './showcase.js';
@@ -31,7 +31,7 @@ export function addDemoCommand(program: Command): void {
     .description('run the showcase: simulated providers, jobs side by side with a live view, then a summary')
     .option('-y, --yes', 'answer every question automatically (clarifications, payment confirmations)')
     .option('--exit', 'exit when all jobs are done (for scripts and CI) instead of serving the visualizer until Ctrl-C')
-    .option('--port <n>', "the visualizer's port (default: any free port)", port, 0)
+    .addOption(portOption("the visualizer's port"))
     .addHelpText('after', '\nExit codes: 0 every job ended as its story says · 1 one did not · 130 Ctrl-C.')
     .action(async (flags: DemoFlags) => {
       process.exitCode = await runDemo(flags);

@@ -11,11 +11,13 @@ import { safeForTerminal } from './terminal-safe.js';
 import { addSimulateCommand } from './simulate.js';
 import { addSubmitCommand } from './submit.js';
 import { addVisualizeCommand } from './visualize.js';
+import { packageVersion } from './version.js';
 import { addWatchCommand } from './watch.js';
 
 export function buildProgram(): Command {
   const program = new Command('jobcharts')
     .description('Asynchronous AI-generation jobs as explicit statecharts: submit, poll, back off, ask a person, end in an outcome.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .showSuggestionAfterError(false)
     .configureOutput({ outputError: (text, write) => write(pc.red(safeForTerminal(withoutOptionValues(text.split('\n')[0]))) + '\n') });

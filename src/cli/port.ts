@@ -1,10 +1,15 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { UsageError } from './errors.js';
 
 export function port(text: string): number {
   const value = Number(text);
   if (!/^\d+$/.test(text.trim()) || value > 65_535) throw new InvalidArgumentError('expected a port number, 0..65535 (0: any free port)');
   return value;
+}
+
+/** `--port <n>`: 0 (any free port) unless given; help shows the default in words, once. */
+export function portOption(description: string): Option {
+  return new Option('--port <n>', description).argParser(port).default(0, 'any free port');
 }
 
 /** A server that cannot listen is a usage problem (port taken, not allowed), not a crash. */

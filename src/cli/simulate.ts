@@ -2,14 +2,14 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { startSimulator } from '../simulator/server.js';
-import { listening, port, untilInterrupted } from './port.js';
+import { listening, portOption, untilInterrupted } from './port.js';
 import { providers } from './providers.js';
 
 export function addSimulateCommand(program: Command): void {
   program
     .command('simulate')
     .description('run the simulated providers alone on 127.0.0.1 (for your own app\'s tests), until Ctrl-C')
-    .option('--port <n>', 'port to listen on (default: any free port)', port, 0)
+    .addOption(portOption('port to listen on'))
     .action(async (flags: { port: number }) => {
       const sim = await listening('simulator', () => startSimulator({ port: flags.port }));
       const out = process.stdout;

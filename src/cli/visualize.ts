@@ -2,13 +2,13 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { startVisualizer } from '../../visualizer/server.js';
-import { listening, port, untilInterrupted } from './port.js';
+import { listening, portOption, untilInterrupted } from './port.js';
 
 export function addVisualizeCommand(program: Command): void {
   program
     .command('visualize')
     .description('run the visualizer alone on 127.0.0.1, until Ctrl-C')
-    .option('--port <n>', 'port to listen on (default: any free port)', port, 0)
+    .addOption(portOption('port to listen on'))
     .action(async (flags: { port: number }) => {
       const visualizer = await listening('visualizer', () => startVisualizer({ port: flags.port }));
       const out = process.stdout;

@@ -1,5 +1,6 @@
 import type { AnyActorRef, EventObject } from 'xstate';
-import { parentOf, startInputOf } from './start-input.js';
+import { startInputOf } from './start-input.js';
+import { parentOf } from './xstate-internals.js';
 
 /**
  * A job's `input.signal` (see JobInput): aborting it cancels the job, as a `CANCEL` event does.

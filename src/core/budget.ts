@@ -17,7 +17,8 @@ import { hmac } from '@noble/hashes/hmac';
 import { sha256 } from '@noble/hashes/sha2';
 import { randomBytes, toHex } from './random.js';
 import { fromCallback, type AnyActorRef, type EventObject } from 'xstate';
-import { parentOf, startInputOf } from './start-input.js';
+import { startInputOf } from './start-input.js';
+import { parentOf } from './xstate-internals.js';
 import { trimBaseUrl } from './url.js';
 import { clockNow, clockOf } from './clock.js';
 

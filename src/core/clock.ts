@@ -1,7 +1,7 @@
 import { fromCallback, type ActorSystem, type EventObject } from 'xstate';
 import { cancelOnAbort } from './abort.js';
 import { MAX_TIMER_MS } from './options.js';
-import { parentOf } from './start-input.js';
+import { parentOf, systemClockOf } from './xstate-internals.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyActorSystem = ActorSystem<any>;
@@ -14,7 +14,7 @@ interface ClockWithNow {
 
 /** The actor system's clock (`SimulatedClock` in tests): its timers are the ones a test's clock moves. */
 export function clockOf(system: AnyActorSystem): ClockWithNow {
-  return (system as unknown as { _clock: ClockWithNow })._clock;
+  return systemClockOf(system);
 }
 
 /**

@@ -63,22 +63,49 @@ export async function sendRequest(request: HttpRequest): Promise<HttpAnswer | Tr
   } catch (error) {
     if (timedOut) return { type: 'http.transient', reason: 'timeout', message: `no answer within ${request.timeoutMs} ms` };
     if (controller.signal.aborted) return null;
-    return networkFailure(error);
+    return networkFailure(error, request);
   } finally {
     clearTimeout(timer);
   }
 }
 
-function networkFailure(error: unknown): TransientEvent {
+/** Plain words for the network errors a user most often meets, after the code itself. */
+const NETWORK_CODES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused by',
+  ENOTFOUND: 'no such host:',
+  EAI_AGAIN: 'host name not resolved (DNS lookup timed out):',
+  ECONNRESET: 'connection reset by',
+  ETIMEDOUT: 'connection timed out to',
+  EHOSTUNREACH: 'host unreachable:',
+  ENETUNREACH: 'network unreachable to',
+};
+
+/**
+ * The failure as a user can act on it: the error's code (`ECONNREFUSED`, `ENOTFOUND`…) and the host it happened with.
+ * Without a code, the innermost error's own words (fetch's "bad port"), unless they quote a header (and so the key).
+ */
+function networkFailure(error: unknown, request: HttpRequest): TransientEvent {
   const chain: unknown[] = [];
   for (let e: unknown = error; e && chain.length < 5; e = (e as { cause?: unknown }).cause) chain.push(e);
   const code = chain.map((e) => (e as { code?: string }).code).find((c) => typeof c === 'string');
-  // Only the error's code or name: a message may quote the request's headers (and so the key).
   const innermost = chain[chain.length - 1] as Error | undefined;
-  const detail = code ?? innermost?.name ?? 'network error';
-  const event: TransientEvent = { type: 'http.transient', reason: 'network', message: `request failed: ${detail}` };
+  const words = typeof innermost?.message === 'string' ? innermost.message : '';
+  const quotesHeader = Object.values(request.headers ?? {}).some((value) => value !== '' && words.includes(value));
+  const detail = code ?? (words && !quotesHeader ? words : (innermost?.name ?? 'network error'));
+  const host = hostOf(request.url);
+  const where = code && NETWORK_CODES[code] ? `${NETWORK_CODES[code]} ${host}` : host;
+  const event: TransientEvent = { type: 'http.transient', reason: 'network', message: `request failed: ${detail} (${where})` };
   if (code !== undefined && NEVER_SENT.has(code)) event.unsent = true;
   return event;
+}
+
+/** host:port of a URL: never its path or query, where a signed URL keeps its signature. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'unknown host';
+  }
 }
 
 /** Failures to connect at all: the request never reached anyone (a create can be sent again safely). */

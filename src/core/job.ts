@@ -1,7 +1,8 @@
 import { assign, fromCallback, type AnyActorRef, type EventObject } from 'xstate';
 import { checkSchema, type Schema, type SchemaShape } from './schema.js';
 import type { HttpRequest, HttpTransport } from './http.js';
-import { parentOf, startInputOf as readStartInput } from './start-input.js';
+import { startInputOf as readStartInput } from './start-input.js';
+import { parentOf } from './xstate-internals.js';
 import { clockNow } from './clock.js';
 import { needsBudget, requestAnswered, requestStarted, type BudgetedContext } from './budget.js';
 import { nextDelay } from './delay.js';

@@ -1,4 +1,4 @@
-import type { AnyActorRef } from 'xstate';
+import type { AnyActor, AnyActorRef } from 'xstate';
 
 /** The parts of a job's input that are read from the running actor, never copied into context. */
 export interface StartInput {
@@ -15,11 +15,7 @@ export interface StartInput {
  * the key and the abort signal are never copied into context, so they never reach snapshots or inspectors.
  */
 export function startInputOf(actor: AnyActorRef | undefined): StartInput {
-  const input = (actor as unknown as { options?: { input?: unknown } } | undefined)?.options?.input;
+  // `options` is public on XState's `Actor` (what `createActor` returns), though not on the `ActorRef` interface.
+  const input = (actor as Partial<Pick<AnyActor, 'options'>> | undefined)?.options?.input;
   return input && typeof input === 'object' ? (input as StartInput) : {};
-}
-
-/** The job actor that invoked `self` (a request, timer or budget actor). */
-export function parentOf(self: AnyActorRef): AnyActorRef | undefined {
-  return (self as unknown as { _parent?: AnyActorRef })._parent;
 }

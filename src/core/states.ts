@@ -181,8 +181,13 @@ export function pollerStates(chartId: string, actor: string, inProgress: readonl
 /**
  * The job's clock (clock.ts), invoked at the root of every chart: the one timer of the job (the end of the current
  * wait, `wakeAt`), which also hears `input.signal`. A chart's `setup()` names it `clock`.
+ *
+ * Its id is typed `string`, not the literal `'clock'`, on purpose: the request actors have generated ids, so XState
+ * types a chart's `children` with a string index signature of the request actors' type; one child with a literal id
+ * beside it becomes a property that index signature refuses, and every shipped chart declaration failed to compile
+ * with `skipLibCheck: false` (TS2411).
  */
-export const jobClockInvoke = { id: 'clock', src: 'clock' } as const;
+export const jobClockInvoke: { readonly id: string; readonly src: 'clock' } = { id: 'clock', src: 'clock' };
 
 /** Where every chart starts: bad input ends it at once, a job id attaches (poll only), a request is submitted first. */
 export function startingState() {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, runCli, startCli, until } from './run-cli.js';
@@ -60,7 +60,19 @@ describe.concurrent('jobcharts: usage mistakes and help', { timeout: 60_000 }, (
     results.forEach((result, i) => {
       expect(result.code, commands[i].join(' ')).toBe(0);
       expect(result.stdout).toMatch(new RegExp(`^Usage: jobcharts ${commands[i].join(' ')}`));
+      // Each default said once: "(default: any free port)", not followed by commander's "(default: 0)".
+      expect(result.stdout.replace(/\s+/g, ' ')).not.toMatch(/\(default:[^)]*\) \(default:/);
     });
+    expect(results[4].stdout.replace(/\s+/g, ' ')).toMatch(/--port <n> port to listen on \(default: any free port\)/);
+  });
+
+  it('--version prints the package version, with exit code 0', async () => {
+    const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const result = await runCli([flag]);
+      expect(result.code).toBe(0);
+      expect(result.stdout.trim()).toBe(version);
+    }
   });
 });
 

@@ -71,7 +71,7 @@ describe('jobcharts on a terminal: provider text is data, never terminal command
     ]);
 
     expect(asJson.code).toBe(1);
-    expect(JSON.parse(asJson.stdout)).toMatchObject({ status: 'rejected', error: { kind: 'unauthorized', message: 'no such key: <redacted>' } });
+    expect(JSON.parse(asJson.stdout)).toMatchObject({ status: 'rejected', error: { kind: 'unauthorized', message: 'no such key: [redacted]' } });
     for (const run of [asJson, words]) {
       const printed = run.stdout + run.stderr;
       expect(printed).not.toContain(quotedKey);

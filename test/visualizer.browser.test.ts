@@ -85,7 +85,7 @@ describe.skipIf(!hasChromium && !required)('the visualizer in headless Chromium'
   };
   const active = (stateId: string) => page.locator(`[data-state-id="${stateId}"][data-active="true"]`);
   const select = async (actor: AnyActorRef, provider: string) => {
-    const row = page.locator(`.job-row[data-session-id="${actor.sessionId}"][data-provider="${provider}"]`);
+    const row = page.locator(`.job-row[data-session-id="${helper.sessionIdOf(actor)}"][data-provider="${provider}"]`);
     await row.waitFor();
     await row.click();
     await page.locator(`.job-header[data-provider="${provider}"]`).waitFor();
@@ -153,7 +153,7 @@ describe.skipIf(!hasChromium && !required)('the visualizer in headless Chromium'
       [story, 'depicta'],
       [pathway, 'bland'],
     ] as const) {
-      await page.locator(`.job-row[data-session-id="${actor.sessionId}"][data-provider="${provider}"]`).waitFor();
+      await page.locator(`.job-row[data-session-id="${helper.sessionIdOf(actor)}"][data-provider="${provider}"]`).waitFor();
     }
 
     await select(slow, 'perceptis');
@@ -196,7 +196,7 @@ describe.skipIf(!hasChromium && !required)('the visualizer in headless Chromium'
     await select(cata, 'cata');
     await active('cata.needsClarification.awaitingAnswer').waitFor({ timeout: 30_000 });
     await expect(page.locator('[data-testid="clarification"]').textContent()).resolves.toContain('Which field lists the outlets?');
-    await expect(page.locator(`.job-row[data-session-id="${cata.sessionId}"]`).getAttribute('class')).resolves.toContain('tone-needs-input');
+    await expect(page.locator(`.job-row[data-session-id="${helper.sessionIdOf(cata)}"]`).getAttribute('class')).resolves.toContain('tone-needs-input');
     await page.screenshot({ path: join(REPORTS, 'visualizer-clarification.png') });
     cata.send({ type: 'ANSWER', text: 'They are under data.stores' });
     await page.locator('.timeline .tl-person', { hasText: 'ANSWER' }).waitFor();

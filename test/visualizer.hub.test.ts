@@ -228,11 +228,11 @@ describe('the visualizer hub', () => {
     expect(hello.charts.map((c) => c.id)).toEqual(expect.arrayContaining(['perceptis']));
     expect(hello.jobs.map((j) => [j.sessionId, j.provider, j.status])).toEqual(
       expect.arrayContaining([
-        [finished.sessionId, 'perceptis', 'done'],
-        [running.sessionId, 'perceptis', 'active'],
+        [helper.sessionIdOf(finished), 'perceptis', 'done'],
+        [helper.sessionIdOf(running), 'perceptis', 'active'],
       ]),
     );
-    const key = hello.jobs.find((j) => j.sessionId === finished.sessionId)!.key;
+    const key = hello.jobs.find((j) => j.sessionId === helper.sessionIdOf(finished))!.key;
     page.send({ type: 'timeline', key });
     const timeline = await page.until(() => page.messages.find((m): m is Extract<HubMessage, { type: 'timeline' }> => m.type === 'timeline'));
     expect(timeline.entries.map((e) => e.title)).toEqual(expect.arrayContaining(['started', 'accepted', 'pending', 'processing', 'succeeded']));
@@ -262,7 +262,7 @@ describe('the inspect() helper', () => {
 
     const types = new Set(frames.map((f) => (JSON.parse(f) as { type: string }).type));
     expect([...types].sort()).toEqual(['@xstate.actor', '@xstate.event', '@xstate.snapshot']);
-    const init = frames.map((f) => JSON.parse(f)).find((f) => f.event?.type === 'xstate.init' && f.sessionId === actor.sessionId);
+    const init = frames.map((f) => JSON.parse(f)).find((f) => f.event?.type === 'xstate.init' && f.sessionId === helper.sessionIdOf(actor));
     expect(init.event.input.apiKey).toBe(REDACTED);
     const all = frames.join('\n');
     expect(all).not.toContain(PERCEPTIS_TEST_KEY);

@@ -1,6 +1,8 @@
 /**
- * The live terminal view: one line per job. On a terminal the lines are redrawn in place (log-update);
- * otherwise (a pipe, a CI log) each change of a job's state is printed as one plain line.
+ * The live terminal view: one line per job. On a terminal the lines are redrawn in place (log-update), and a
+ * question a job asks is drawn below them, the answer being typed included, so the jobs stay in sight while a
+ * person answers; notes go above. Otherwise (a pipe, a CI log) each change of a job's state is printed as one
+ * plain line.
  */
 import { createLogUpdate } from 'log-update';
 import pc from 'picocolors';
@@ -26,6 +28,15 @@ export interface LiveViewOptions {
 }
 
 const REDRAW_MS = 100;
+/** log-update hides the terminal's cursor; the prompt draws its own. */
+const CURSOR = '▏';
+
+/** A question open below the job lines: what it says, its prompt, and what has been typed so far. */
+interface OpenQuestion {
+  lines: string[];
+  prompt: string;
+  typed: string;
+}
 
 export class LiveView {
   private readonly jobs: ViewedJob[] = [];
@@ -34,7 +45,7 @@ export class LiveView {
   private readonly clean: (text: string) => string;
   private readonly now: () => number;
   private readonly lastPlain = new Map<ViewedJob, string>();
-  private paused = false;
+  private question: OpenQuestion | null = null;
   private stopped = false;
   /** Plain lines are timed from here, so that they read in order. */
   private readonly startedAt: number;
@@ -64,22 +75,37 @@ export class LiveView {
     onChange();
   }
 
-  /** A line that stays above the live region (or in the plain log). */
+  /** Redrawn in place: a question can be asked inside the view (`openQuestion`). */
+  get live(): boolean {
+    return this.draw !== null;
+  }
+
+  /** A line that stays above the live region (or in the plain log); never on the line of a prompt. */
   note(text: string): void {
-    if (this.draw && !this.paused) this.draw.clear();
+    if (this.draw && !this.stopped) this.draw.clear();
     this.stream.write(this.clean(text) + '\n');
-    if (this.draw && !this.paused) this.render();
+    if (this.draw && !this.stopped) this.render();
   }
 
-  /** Stops redrawing, e.g. while a question is asked at the terminal. */
-  pause(): void {
-    if (this.draw && !this.paused) this.draw.clear();
-    this.paused = true;
-  }
-
-  resume(): void {
-    this.paused = false;
+  /** Draws a question below the job lines until `closeQuestion` (live views only). */
+  openQuestion(lines: string[], prompt: string): void {
+    this.question = { lines, prompt, typed: '' };
     this.render();
+  }
+
+  /** What has been typed so far, drawn after the prompt. */
+  typed(text: string): void {
+    if (!this.question) return;
+    this.question.typed = text;
+    this.render();
+  }
+
+  /** Takes the question out of the view; with `answer`, the question and the answer stay above as a note. */
+  closeQuestion(answer: string | null): void {
+    const question = this.question;
+    this.question = null;
+    if (question && answer !== null) this.note([...question.lines, `${question.prompt}${answer}`].join('\n'));
+    else this.render();
   }
 
   /** Draws the final state of every job once more and leaves it on the screen. */
@@ -88,14 +114,14 @@ export class LiveView {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     if (this.draw) {
-      this.paused = false;
+      this.question = null;
       this.render(true);
       this.draw.done();
     }
   }
 
   private render(final = false): void {
-    if (!this.draw || this.paused || (this.stopped && !final)) return;
+    if (!this.draw || (this.stopped && !final)) return;
     const widths = {
       label: Math.max(...this.jobs.map((j) => j.label.length), 4),
       provider: Math.max(...this.jobs.map((j) => j.provider.length), 4),
@@ -103,7 +129,10 @@ export class LiveView {
     };
     // One job, one line: a line longer than the terminal would wrap and break the redraw.
     const columns = this.stream.columns || 120;
-    this.draw(this.jobs.map((job) => truncateVisible(this.clean(this.line(job, widths)), columns)).join('\n'));
+    const lines = this.jobs.map((job) => truncateVisible(this.clean(this.line(job, widths)), columns));
+    // The question's lines may wrap: log-update wraps them itself and counts the rows.
+    if (this.question) lines.push('', ...this.question.lines.map((line) => this.clean(line)), `${this.question.prompt}${this.clean(this.question.typed)}${CURSOR}`);
+    this.draw(lines.join('\n'));
   }
 
   private stateOf(job: ViewedJob): string {

@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
 import { addDemoCommand } from './demo.js';
+import { addDrawCommand } from './draw.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
 import { addPathsCommand } from './paths.js';
 import { safeForTerminal } from './terminal-safe.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   addSimulateCommand(program);
   addVisualizeCommand(program);
   addPathsCommand(program);
+  addDrawCommand(program);
   return program;
 }
 

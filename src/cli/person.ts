@@ -6,6 +6,7 @@
 import { createInterface } from 'node:readline/promises';
 import pc from 'picocolors';
 import type { AnyMachineSnapshot, EventObject } from 'xstate';
+import { readLineByKeys } from './line-input.js';
 import type { LiveView, ViewedJob } from './live-view.js';
 import type { PersonStep, ProviderEntry } from './providers.js';
 import { plainText, safeForTerminal } from './terminal-safe.js';
@@ -61,7 +62,7 @@ export class PersonDesk {
       return s.status === 'active' && s.hasTag('needs-input');
     };
     if (!stillWaiting()) return;
-    const general = entry.personStep!(job.actor);
+    const general = await entry.personStep!(job.actor);
     const step = hooks.automaticAnswer === undefined ? general : { ...general, automaticAnswer: hooks.automaticAnswer };
     const answer = await this.answer(job, step, stillWaiting);
     if (!stillWaiting()) return;
@@ -76,43 +77,62 @@ export class PersonDesk {
   }
 
   private async answer(job: ViewedJob, step: PersonStep, stillWaiting: () => boolean): Promise<string | null> {
-    const { view, yes, input, output, withoutTerminal } = this.options;
+    const { view, yes, input, withoutTerminal } = this.options;
     const heading = `${pc.magenta('?')} ${pc.bold(job.label)} [${job.provider}] ${step.kind === 'confirm' ? 'asks you to confirm' : 'asks'}: ${plainText(step.text)}`;
+    const question = [heading, ...(step.details ?? []).map((line) => `  ${plainText(line)}`)];
     const automatic = yes || (!input.isTTY && withoutTerminal === 'answer');
     if (automatic) {
       const answered = this.answeredAutomatically.get(job) ?? new Set<string>();
       this.answeredAutomatically.set(job, answered);
       if (answered.has(step.text)) {
         // e.g. PAID without a payment: the provider asks again, and answering again would loop against it.
-        view.note(`${heading}\n  ${pc.yellow('→ asked again after an automatic answer: cancelling instead of answering in a loop')}`);
+        view.note([...question, `  ${pc.yellow('→ asked again after an automatic answer: cancelling instead of answering in a loop')}`].join('\n'));
         return null;
       }
       answered.add(step.text);
       const why = yes ? '--yes' : 'no terminal to ask at';
-      view.note(`${heading}\n  ${pc.dim(`→ answered automatically (${why}):`)} ${step.automaticAnswer}`);
+      view.note([...question, `  ${pc.dim(`→ answered automatically (${why}):`)} ${step.automaticAnswer}`].join('\n'));
       return step.automaticAnswer;
     }
     if (!input.isTTY) {
-      view.note(`${heading}\n  ${pc.yellow('→ no terminal to ask at: cancelling (pass --yes to answer automatically)')}`);
+      view.note([...question, `  ${pc.yellow('→ no terminal to ask at: cancelling (pass --yes to answer automatically)')}`].join('\n'));
       return null;
     }
-    view.pause();
-    const rl = createInterface({ input, output });
-    // Ctrl-C while a question is open must still cancel the jobs, as it does elsewhere.
-    rl.on('SIGINT', () => process.emit('SIGINT' as never));
     const gone = new AbortController();
     const poll = setInterval(() => stillWaiting() || gone.abort(), 200);
     try {
-      output.write(safeForTerminal(heading) + '\n');
-      const suffix = step.kind === 'confirm' ? ' [y/N] ' : ' ';
-      const reply = await rl.question(`${pc.cyan('›')}${suffix}`, { signal: gone.signal }).catch(() => null);
+      const reply = await this.ask(question, `${pc.cyan('›')}${step.kind === 'confirm' ? ' [y/N] ' : ' '}`, gone.signal);
       if (reply === null) return null;
       if (step.kind === 'confirm') return /^y(es)?$/i.test(reply.trim()) ? 'yes' : null;
       return reply.trim() === '' ? step.automaticAnswer : reply.trim();
     } finally {
       clearInterval(poll);
+    }
+  }
+
+  /**
+   * Asks at the terminal. In a live view the question is drawn below the job lines, which go on moving; where
+   * the view is plain lines (its stream is not a terminal), readline asks on a line of its own.
+   */
+  private async ask(question: string[], prompt: string, signal: AbortSignal): Promise<string | null> {
+    const { view, input, output } = this.options;
+    if (view.live) {
+      // The offers, an invoice: printed once above, where a long line wraps and can be copied whole.
+      const [heading, ...details] = question;
+      if (details.length) view.note(details.join('\n'));
+      view.openQuestion([heading], prompt);
+      const reply = await readLineByKeys(input, (typed) => view.typed(typed), signal);
+      view.closeQuestion(reply);
+      return reply;
+    }
+    const rl = createInterface({ input, output });
+    // Ctrl-C while a question is open must still cancel the jobs, as it does elsewhere.
+    rl.on('SIGINT', () => process.emit('SIGINT' as never));
+    try {
+      output.write(question.join('\n') + '\n');
+      return await rl.question(prompt, { signal }).catch(() => null);
+    } finally {
       rl.close();
-      view.resume();
     }
   }
 }

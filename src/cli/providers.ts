@@ -14,6 +14,7 @@ import { CATA_TEST_KEY } from '../simulator/cata.js';
 import { DEPICTA_STORY_MODEL, DEPICTA_TEST_KEY } from '../simulator/depicta.js';
 import { PERCEPTIS_TEST_KEY } from '../simulator/perceptis.js';
 import { UsageError } from './errors.js';
+import { paymentDetails, priceOf } from './markdown2pdf-payment.js';
 
 /** What a job waiting for a person asks, and how the person's reply becomes the event the chart waits for. */
 export interface PersonStep {
@@ -21,6 +22,8 @@ export interface PersonStep {
   kind: 'question' | 'confirm';
   /** What the person reads, in the provider's own words where it has some. */
   text: string;
+  /** What the person needs to answer, shown above the question (e.g. the offers and the invoice to pay). */
+  details?: string[];
   /** What `--yes` answers. */
   automaticAnswer: string;
   /** The event to send the job; `null` means "no": the job is cancelled. */
@@ -44,7 +47,7 @@ export interface ProviderEntry {
   /** A create request from `--prompt`. */
   requestFromPrompt(prompt: string): unknown;
   /** Present for providers whose jobs can stop and wait for a person (state tagged `needs-input`). */
-  personStep?(job: AnyActorRef): PersonStep;
+  personStep?(job: AnyActorRef): PersonStep | Promise<PersonStep>;
 }
 
 const anyText = (text: string) => text;
@@ -125,13 +128,13 @@ export const providers: ProviderEntry[] = [
     baseUrlEnv: 'MARKDOWN2PDF_BASE_URL',
     parseJobId: anyText,
     requestFromPrompt: (markdown) => ({ data: { text_body: markdown, meta: {} }, options: { document_name: 'converted.pdf' } }),
-    personStep: (job) => {
+    personStep: async (job) => {
       const payment = (job.getSnapshot().context as { payment: Markdown2pdfPayment | null }).payment;
       const offer = payment?.offers[0];
-      const price = offer?.amount == null ? 'a price not stated' : `${offer.amount} ${offer.currency ?? ''}`.trim();
       return {
         kind: 'confirm',
-        text: `payment required: "${offer?.title ?? 'this document'}" for ${price}. Pay it, then confirm it is paid`,
+        text: `payment required: "${offer?.title ?? 'this document'}" for ${priceOf(offer)}. Pay it, then confirm it is paid`,
+        ...(payment ? { details: await paymentDetails(payment) } : {}),
         automaticAnswer: 'yes',
         reply: () => ({ type: 'PAID' }),
       };

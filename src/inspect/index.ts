@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createWebSocketInspector } from '@statelyai/inspect';
 import type { AnyActorRef, InspectionEvent, Observer } from 'xstate';
 import { startInputOf } from '../core/job.js';
@@ -19,6 +20,23 @@ export interface InspectOptions {
 export interface JobInspector extends Observer<InspectionEvent> {
   next(event: InspectionEvent): void;
   stop(): void;
+  /** The session id this inspector streams for `actor` (unique across processes, unlike `actor.sessionId`). */
+  sessionIdOf(actor: AnyActorRef): string;
+}
+
+/**
+ * XState numbers sessions per process (`x:0`, `x:1`…), so two producer processes both stream a `x:0`. Every
+ * id a frame carries gets this process's own mark, e.g. `x:0@5f3a9c1e`.
+ */
+const PROCESS_MARK = randomBytes(4).toString('hex');
+const SESSION_FIELDS = ['sessionId', 'parentId', 'rootId', 'sourceId', 'targetId'] as const;
+// Frames queued while the socket connects pass through `serialize` twice: mark once.
+const markSession = (id: string) => (id.endsWith(`@${PROCESS_MARK}`) ? id : `${id}@${PROCESS_MARK}`);
+
+function markSessions<T>(frame: T): T {
+  const fields = frame as Record<string, unknown>;
+  for (const field of SESSION_FIELDS) if (typeof fields[field] === 'string') fields[field] = markSession(fields[field]);
+  return frame;
 }
 
 /**
@@ -33,7 +51,7 @@ export function inspect(options: InspectOptions): JobInspector {
   const inspector = createWebSocketInspector({
     url: options.url,
     // Runs on every frame, also on those queued while the socket was still connecting.
-    serialize: (event) => redactor.redact(toPlain(event)) as typeof event,
+    serialize: (event) => markSessions(redactor.redact(toPlain(event)) as typeof event),
   });
   return {
     next(event) {
@@ -46,6 +64,7 @@ export function inspect(options: InspectOptions): JobInspector {
     stop() {
       inspector.stop();
     },
+    sessionIdOf: (actor) => markSession(actor.sessionId),
   };
 }
 

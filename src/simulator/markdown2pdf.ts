@@ -61,6 +61,12 @@ interface PaymentContext {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BECH32 = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
 export const MARKDOWN2PDF_PAYMENT_REQUEST_PATH = '/l402/payment-request';
+/**
+ * The simulator's own control endpoint (the real service has none): `POST { invoice }` or
+ * `POST { payment_context_token }` settles that payment, as paying the invoice with a wallet would.
+ * What `jobcharts simulate pay` calls from another process.
+ */
+export const MARKDOWN2PDF_SIMULATOR_PAY_PATH = '/simulator/markdown2pdf/pay';
 
 /** What the simulator offers in every 402 (each offer gets its own `id`). */
 export const markdown2pdfOffer: Omit<SimOffer, 'id'> = {
@@ -148,6 +154,7 @@ export class Markdown2pdfSim {
       route('GET', /^\/job\/(?<id>[^/]+)\/output$/, (r) => this.output(r)),
       route('POST', /^\/l402\/payment-request$/, (r) => this.paymentRequest(r)),
       route('GET', /^\/files\/(?<id>[^/]+)\/(?<name>[^/]+)$/, (r) => this.file(r)),
+      route('POST', new RegExp(`^${MARKDOWN2PDF_SIMULATOR_PAY_PATH}$`), (r) => this.pay(r)),
     ];
   }
 
@@ -210,6 +217,19 @@ export class Markdown2pdfSim {
       expires_at: new Date(request.now + 15 * 60_000).toISOString(),
       version: '0.2.2',
     });
+  }
+
+  /** The simulator's control call: settles a payment by its invoice or its token, from any process. */
+  private pay(request: SimRequest): SimAnswer {
+    const body = (request.body ?? {}) as { invoice?: unknown; payment_context_token?: unknown };
+    const invoice = typeof body.invoice === 'string' ? body.invoice.trim() : undefined;
+    const token = typeof body.payment_context_token === 'string' ? body.payment_context_token : undefined;
+    if (invoice === undefined && token === undefined) return detail(400, 'Send { "invoice": "lnbc…" } or { "payment_context_token": "…" }.');
+    const found = [...this.payments].find(([t, p]) => (invoice === undefined ? t === token : p.invoices.includes(invoice)));
+    if (!found) return detail(404, invoice === undefined ? 'No payment with this payment_context_token.' : 'No invoice like this was handed out.');
+    const [paidToken, payment] = found;
+    if (!this.settlePayment(paidToken)) return detail(409, 'This payment is settled already.');
+    return json(200, { settled: true, offers: payment.offers.map((o) => ({ id: o.id, title: o.title, amount: o.amount, currency: o.currency })) });
   }
 
   private findJob(request: SimRequest): SimJob | SimAnswer {

@@ -28,7 +28,10 @@ describe('jobcharts demo', () => {
     expect(summary).toMatch(new RegExp(`The visualizer received ${showcase().length} jobs`));
     // The questions were answered automatically, and said so.
     expect(result.stdout).toMatch(/\[cata\] asks: .*\n {2}→ answered automatically \(--yes\): /);
-    expect(result.stdout).toMatch(/\[markdown2pdf\] asks you to confirm: payment required: .*\n {2}→ answered automatically \(--yes\): yes/);
+    // The payment question shows the offer, its price and the invoice before it is answered.
+    expect(result.stdout).toMatch(
+      /\[markdown2pdf\] asks you to confirm: payment required: .*\n {2}offer 1: "Markdown to PDF" for 1 USD.*\n {2}invoice for offer 1 \(lightning\): lnbc\S+\n {2}→ answered automatically \(--yes\): yes/,
+    );
   });
 
   it('without --exit, keeps serving the visualizer until Ctrl-C', { timeout: 60_000 }, async () => {

@@ -19,12 +19,12 @@ describe.skipIf(tmuxMissing)('jobcharts demo at a terminal (tmux), without --yes
       terminal = new Terminal();
       terminal.start(`node ${await bundledCli()} demo --exit`, repoRoot, { NO_COLOR: '1' });
 
-      const payment = await terminal.waitFor(/asks you to confirm: payment required.*\n› \[y\/N\] $/m, 'the payment question');
+      const payment = await terminal.waitFor(/asks you to confirm: payment required.*\n› \[y\/N\] ▏$/m, 'the payment question');
       expect(payment).toMatch(/^\? invoice PDF \(paid\) \[markdown2pdf\] asks you to confirm: payment required: "Markdown to PDF" for 1 USD/m);
       terminal.type('y');
       terminal.press('Enter');
 
-      const question = await terminal.waitFor(/\[cata\] asks: .*\n› $/m, "Cata's question");
+      const question = await terminal.waitFor(/\[cata\] asks: .*\n› ▏$/m, "Cata's question");
       expect(question).toMatch(
         /^\? script, 1 question \[cata\] asks: The sample response has no `outlets` array\. Which field of the response lists the outlets\?$/m,
       );
@@ -43,11 +43,11 @@ describe.skipIf(tmuxMissing)('jobcharts demo at a terminal (tmux), without --yes
   it.skipIf(!has('cata') || !has('markdown2pdf'))('saying no to the payment cancels that job only', { timeout: 60_000 }, async () => {
     terminal = new Terminal();
     terminal.start(`node ${await bundledCli()} demo --exit`, repoRoot, { NO_COLOR: '1' });
-    await terminal.waitFor(/\[y\/N\] $/m, 'the payment question');
+    await terminal.waitFor(/\[y\/N\] ▏$/m, 'the payment question');
     terminal.press('Enter'); // the default: no
 
     await terminal.waitFor(/invoice PDF \(paid\): no — cancelling the job/, 'the cancellation');
-    await terminal.waitFor(/\[cata\] asks: .*\n› $/m, "Cata's question");
+    await terminal.waitFor(/\[cata\] asks: .*\n› ▏$/m, "Cata's question");
     terminal.type('data.locations');
     terminal.press('Enter');
 

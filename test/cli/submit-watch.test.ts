@@ -125,7 +125,12 @@ describe('jobcharts submit and watch, against the simulator', { timeout: 30_000 
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toMatchObject({ status: 'cancelled' });
     expect(result.stderr).toContain('asked again after an automatic answer: cancelling instead of answering in a loop');
-    expect(s.requests('markdown2pdf').map((r) => `${r.method} ${r.path} ${r.answer}`)).toEqual(['POST /v1/markdown 402', 'POST /v1/markdown 402']);
+    expect(s.requests('markdown2pdf').map((r) => `${r.method} ${r.path} ${r.answer}`)).toEqual([
+      'POST /v1/markdown 402',
+      'POST /l402/payment-request 200', // the invoice shown with the question
+      'POST /v1/markdown 402',
+      'POST /l402/payment-request 200',
+    ]);
   });
 
   it("a job id of the wrong type (Cata's are integers) is a usage mistake", async () => {

@@ -3,12 +3,16 @@ import { METRICS, type ChartLayout, type Point } from './layout.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}, text?: string): SVGElementTagNameMap[K] {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+/** What drawing needs of a document: the page's own, or a small one in Node (`jobcharts draw`). */
+export type SvgDocument = Pick<Document, 'createElementNS'>;
+
+const svgMaker = (doc: SvgDocument) =>
+  function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}, text?: string): SVGElementTagNameMap[K] {
+    const node = doc.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+    if (text !== undefined) node.textContent = text;
+    return node;
+  };
 
 /** An orthogonal route with softly rounded corners. */
 function roundedPath(points: Point[], radius = 6): string {
@@ -39,7 +43,9 @@ export class ChartView {
   constructor(
     readonly model: ChartModel,
     layout: ChartLayout,
+    doc: SvgDocument = document,
   ) {
+    const el = svgMaker(doc);
     const svg = el('svg', {
       class: 'chart-svg',
       viewBox: `0 0 ${Math.ceil(layout.width)} ${Math.ceil(layout.height)}`,

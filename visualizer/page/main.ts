@@ -6,6 +6,7 @@ import { contextCard, jobHeader, timelineCard } from './job-details.js';
 import { JobList } from './jobs-list.js';
 import ELK from 'elkjs/lib/elk-api.js';
 import { layoutChart, type Measure } from './layout.js';
+import { CHART_CSS } from './chart-styles.js';
 import css from './styles.css';
 
 const FONT = '"Inter", ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", Arial, sans-serif';
@@ -35,7 +36,7 @@ const state = {
 };
 
 const style = document.createElement('style');
-style.textContent = css;
+style.textContent = CHART_CSS + css;
 document.head.append(style);
 
 /** Layout runs in a worker: the page stays responsive while five charts are laid out. */

@@ -29,7 +29,7 @@ describe('session ids across producer processes', () => {
         if (frame.type === '@xstate.actor' && !frame.parentId) roots.add(frame.sessionId);
       });
     });
-    const url = `ws://127.0.0.1:${(server.address() as { port: number }).port}/inspect`;
+    const url = `ws://127.0.0.1:${(server.address() as { port: number }).port}/inspect?token=test-listener-token`;
     const submit = (prompt: string) =>
       startCli(['submit', 'perceptis', '--base-url', sim!.url, '--prompt', prompt, '--poll-interval', '20', '--inspect', url], {
         env: { PERCEPTIS_API_KEY: PERCEPTIS_TEST_KEY },

@@ -30,6 +30,8 @@ npx --no-install attw --pack "$tarball" --format table-flipped
 
 tsc="$root/node_modules/.bin/tsc"
 types_node="$(node -p "require('./node_modules/@types/node/package.json').version")"
+# The consumer uses jobcharts/visualizer, whose WebSocket server is an optional peer an app installs itself.
+ws="$(node -p "require('./package.json').peerDependencies.ws")"
 lowest="$(node -p "require('./package.json').peerDependencies.xstate.replace(/^[\^~>=]+/, '')")"
 failed=0
 # JOBCHARTS_XSTATE_VERSIONS="5.25.0" checks other versions instead.
@@ -42,7 +44,7 @@ for xstate in ${JOBCHARTS_XSTATE_VERSIONS:-$lowest ^5}; do
   echo "{ \"name\": \"consumer\", \"private\": true }" > "$dir/package.json"
   echo "== xstate@$xstate: npm install the tarball"
   (cd "$dir" && npm install --prefer-offline --no-audit --no-fund --ignore-scripts --loglevel=error \
-    "$tarball" "xstate@$xstate" "@types/node@$types_node" >/dev/null)
+    "$tarball" "xstate@$xstate" "@types/node@$types_node" "ws@$ws" >/dev/null)
   installed="$(node -p "require('$dir/node_modules/xstate/package.json').version")"
   # A peer dependency: the app's own xstate, never a second copy nested under jobcharts.
   if [ -e "$dir/node_modules/jobcharts/node_modules/xstate" ]; then echo "a second xstate under jobcharts" >&2; failed=1; fi

@@ -12,6 +12,7 @@ export default defineConfig({
     testing: 'src/testing/index.ts',
     cli: 'src/cli/main.ts',
     visualizer: 'src/visualizer.ts',
+    runner: 'src/runner.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -1,0 +1,81 @@
+/**
+ * One step of a stored job, as both runners take it: nothing stored is trusted to say where requests go. The key
+ * comes from the runner's config; the job's stored base URL must be one the config allows for its provider, and the
+ * snapshot must be of that provider and base URL; a snapshot of a newer layout is left for a newer worker.
+ */
+import { SNAPSHOT_SCHEMA_VERSION } from '../core/job.js';
+import type { JobOutcome } from '../core/outcome.js';
+import { trimBaseUrl } from '../core/url.js';
+import { chartOf } from './charts.js';
+import { baseUrlProblem, keyFor } from './keys.js';
+import { stepJob, type StepResult } from './step.js';
+import type { JobView, PersonEvent, RunnerClock, RunnerConfig, SubmitInput } from './types.js';
+import { dueAtOf, viewOf } from './view.js';
+
+/** A job as a store keeps it: no key anywhere. */
+export interface StoredJob {
+  id: string;
+  provider: string;
+  input: SubmitInput;
+  keyRef?: string;
+  snapshot: unknown;
+}
+
+export type StoredStep =
+  | { kind: 'stepped'; snapshot: unknown; view: JobView; dueAt: number | null; outcome?: JobOutcome<unknown, unknown>; result?: StepResult }
+  /** Not this worker's to step (a newer snapshot layout): try again at `retryAt`, leaving the job as it is. */
+  | { kind: 'left'; reason: string; retryAt: number };
+
+/** How long a job of a newer snapshot layout waits for a newer worker before this one looks at it again. */
+const NEWER_LAYOUT_RETRY_MS = 60_000;
+
+export async function stepStoredJob(
+  config: RunnerConfig,
+  job: StoredJob,
+  events: readonly PersonEvent[],
+  clock?: RunnerClock,
+): Promise<StoredStep> {
+  const now = clock?.now ? clock.now() : Date.now();
+  const chart = chartOf(job.provider);
+  const context = (job.snapshot as { context?: Record<string, unknown> } | null)?.context;
+  const version = context?.schemaVersion;
+  if (typeof version === 'number' && version > SNAPSHOT_SCHEMA_VERSION) {
+    return { kind: 'left', reason: `snapshot schema version ${version} is newer than this worker's ${SNAPSHOT_SCHEMA_VERSION}`, retryAt: now + NEWER_LAYOUT_RETRY_MS };
+  }
+  const problem = storedJobProblem(config, job, context);
+  if (problem) return endedWithout(job, problem, context);
+  const apiKey = keyFor(config, job.provider, job.keyRef) ?? '';
+  const result = await stepJob(chart, {
+    snapshot: job.snapshot,
+    input: { baseUrl: job.input.baseUrl, apiKey },
+    events,
+    ...(clock ? { clock } : {}),
+    ...(config.inspect ? { inspect: config.inspect } : {}),
+  });
+  const view = viewOf(job.id, job.provider, result.state, result.outcome);
+  return { kind: 'stepped', snapshot: result.snapshot, view, dueAt: dueAtOf(result, now), ...(result.outcome ? { outcome: result.outcome } : {}), result };
+}
+
+/** Why the stored job may not be stepped with this runner's key (a store written by someone else), or null. */
+function storedJobProblem(config: RunnerConfig, job: StoredJob, context: Record<string, unknown> | undefined): string | null {
+  const urlProblem = baseUrlProblem(config, job.provider, job.input?.baseUrl);
+  if (urlProblem) return urlProblem;
+  if (!context) return 'the stored snapshot has no context';
+  if (context.provider !== job.provider) return `the stored snapshot is of provider ${JSON.stringify(context.provider)}, the job of ${job.provider}`;
+  if (typeof context.baseUrl !== 'string' || trimBaseUrl(context.baseUrl) !== trimBaseUrl(job.input.baseUrl)) {
+    return "the stored snapshot's base URL is not the job's";
+  }
+  return null;
+}
+
+/** Ends a job the runner refuses to step: rejected / invalid, saying why, with nothing sent. */
+function endedWithout(job: StoredJob, message: string, context: Record<string, unknown> | undefined): StoredStep {
+  const jobId = context?.jobId;
+  const outcome = {
+    status: 'rejected',
+    ...(jobId === null || jobId === undefined ? {} : { jobId }),
+    error: { kind: 'invalid', message: `cannot step this job: ${message}` },
+  } as JobOutcome<unknown, unknown>;
+  const view = viewOf(job.id, job.provider, { value: 'rejected', tags: [], context: { progress: null }, status: 'done' }, outcome);
+  return { kind: 'stepped', snapshot: null, view, dueAt: null, outcome };
+}

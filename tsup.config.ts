@@ -13,6 +13,7 @@ export default defineConfig({
     cli: 'src/cli/main.ts',
     visualizer: 'src/visualizer.ts',
     runner: 'src/runner.ts',
+    bullmq: 'src/bullmq.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

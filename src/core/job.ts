@@ -204,10 +204,14 @@ export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) =>
     const endBudget = parent ? requestStarted(parent, budgeted, sentAt) : undefined;
     let settled = false;
     let stopped = false;
-    perform({ context: input.context, apiKey, controller, now: () => clockNow(system) }).then(
+    const gate = readStartInput(parent).gate;
+    const send = () => perform({ context: input.context, apiKey, controller, now: () => clockNow(system) });
+    const exchange = gate ? gate.take(controller.signal).then(() => (controller.signal.aborted ? null : send())) : send();
+    exchange.then(
       (event) => {
         settled = true;
         if (event && parent) requestAnswered(parent, budgeted, event.type, sentAt, clockNow(system));
+        if (event) gate?.answered(event as { type: string; retryAfterMs?: number }, sentAt);
         if (event && !stopped) sendBack({ ...event, at: clockNow(system) });
       },
       (error: unknown) => {

@@ -150,11 +150,11 @@ class LocalRunner implements Runner {
     this.inFlight.add(running);
   }
 
-  private async step({ job, token, events, lastSeq }: ClaimedJob): Promise<void> {
+  private async step({ job, token, events, lastSeq, createMayHaveBeenSent }: ClaimedJob): Promise<void> {
     const renew = setInterval(() => this.store.renew(job.id, token, Date.now() + this.leaseMs), Math.max(10, this.leaseMs / 3));
     try {
       this.applyRateLimit(job.provider, job.input.baseUrl, job.keyRef);
-      const result = await stepStoredJob(this.config, job, events, this.clock);
+      const result = await stepStoredJob(this.config, job, events, this.clock, undefined, createMayHaveBeenSent);
       if (result.kind === 'left') {
         this.store.release(job.id, token, result.retryAt);
         return;

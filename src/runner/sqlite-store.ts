@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { decodeJson, encodeJson } from './json.js';
-import type { StoredJob } from './stored-step.js';
+import { mayCreate, type StoredJob } from './stored-step.js';
 import type { JobView, PersonEvent } from './types.js';
 
 export interface ClaimedJob {
@@ -15,6 +15,8 @@ export interface ClaimedJob {
   events: PersonEvent[];
   /** The last event the step applies: stored with the step's result, so no event is applied twice. */
   lastSeq: number;
+  /** A step before was cut off while it may have sent a create that cannot be sent twice (see `mayCreate`). */
+  createMayHaveBeenSent: boolean;
 }
 
 export class SqliteJobStore {
@@ -41,6 +43,7 @@ export class SqliteJobStore {
         lease_until INTEGER,
         applied_seq INTEGER NOT NULL DEFAULT 0,
         version INTEGER NOT NULL DEFAULT 0,
+        create_sent INTEGER NOT NULL DEFAULT 0,
         ended_at INTEGER
       );
       CREATE INDEX IF NOT EXISTS jobs_due ON jobs (status, due_at);
@@ -86,13 +89,16 @@ export class SqliteJobStore {
         .all(now, wallNow, limit) as JobRow[];
       return rows.map((row) => {
         const token = randomUUID();
-        this.db.prepare('UPDATE jobs SET lease_token = ?, lease_until = ? WHERE id = ?').run(token, wallNow + leaseMs, row.id);
+        const job = storedJobOf(row);
+        const marks = mayCreate(job);
+        this.db.prepare('UPDATE jobs SET lease_token = ?, lease_until = ?, create_sent = ? WHERE id = ?').run(token, wallNow + leaseMs, marks ? 1 : row.create_sent, row.id);
         const events = this.db
           .prepare('SELECT seq, event FROM events WHERE job_id = ? AND seq > ? ORDER BY seq')
           .all(row.id, row.applied_seq) as { seq: number; event: string }[];
         return {
-          job: storedJobOf(row),
+          job,
           token,
+          createMayHaveBeenSent: marks && row.create_sent === 1,
           events: events.map((e) => decodeJson<PersonEvent>(e.event)),
           lastSeq: events.length ? events[events.length - 1].seq : row.applied_seq,
         };
@@ -117,7 +123,7 @@ export class SqliteJobStore {
       const changed = this.db
         .prepare(
           `UPDATE jobs SET snapshot = ?, view = ?, status = ?, due_at = ?, applied_seq = ?, lease_token = NULL, lease_until = NULL,
-             version = version + 1, ended_at = ? WHERE id = ? AND lease_token = ?`,
+             version = version + 1, create_sent = 0, ended_at = ? WHERE id = ? AND lease_token = ?`,
         )
         .run(done ? null : encodeJson(step.snapshot), encodeJson(step.view), step.view.status, dueAt, step.lastSeq, done ? Date.now() : null, id, token);
       if (changed.changes !== 1) return false;
@@ -169,6 +175,7 @@ interface JobRow {
   input: string;
   snapshot: string | null;
   applied_seq: number;
+  create_sent: number;
 }
 
 function storedJobOf(row: JobRow): StoredJob {

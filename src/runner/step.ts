@@ -4,6 +4,7 @@
  */
 import { createActor, type AnyStateMachine, type InspectionEvent, type Observer } from 'xstate';
 import type { JobOutcome } from '../core/outcome.js';
+import type { RequestGate } from '../core/start-input.js';
 import type { PersonEvent, RunnerClock } from './types.js';
 
 /** What a step restores with: where requests go and the key, never read from the store (see keys.ts). */
@@ -11,6 +12,8 @@ export interface RestoreInput {
   baseUrl: string;
   apiKey?: string;
   signal?: AbortSignal;
+  /** A gate before each request (the bullmq runner's rate budget in Redis). */
+  gate?: RequestGate;
 }
 
 export interface StepJobInput {

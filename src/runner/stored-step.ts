@@ -4,6 +4,7 @@
  * snapshot must be of that provider and base URL; a snapshot of a newer layout is left for a newer worker.
  */
 import { SNAPSHOT_SCHEMA_VERSION } from '../core/job.js';
+import type { RequestGate } from '../core/start-input.js';
 import type { JobOutcome } from '../core/outcome.js';
 import { trimBaseUrl } from '../core/url.js';
 import { chartOf } from './charts.js';
@@ -21,6 +22,19 @@ export interface StoredJob {
   snapshot: unknown;
 }
 
+/**
+ * The providers whose create is not idempotent (no idempotency key: a second POST makes a second job). A step of
+ * theirs that may send the create is marked in the store first, and the mark is cleared with the step's result: a
+ * mark found by the next step means a worker died while the create may have been out, so it is not sent again.
+ */
+const AT_MOST_ONCE_CREATE = new Set(['bland', 'cata', 'depicta']);
+
+/** Whether the job's next step may send its (non-idempotent) create. */
+export function mayCreate(job: StoredJob): boolean {
+  const snapshot = job.snapshot as { status?: string; context?: { jobId?: unknown } } | null;
+  return AT_MOST_ONCE_CREATE.has(job.provider) && snapshot?.status === 'active' && snapshot.context?.jobId == null;
+}
+
 export type StoredStep =
   | { kind: 'stepped'; snapshot: unknown; view: JobView; dueAt: number | null; outcome?: JobOutcome<unknown, unknown>; result?: StepResult }
   /** Not this worker's to step (a newer snapshot layout): try again at `retryAt`, leaving the job as it is. */
@@ -34,6 +48,11 @@ export async function stepStoredJob(
   job: StoredJob,
   events: readonly PersonEvent[],
   clock?: RunnerClock,
+  gate?: RequestGate,
+  /** A step before this one was cut off while it may have sent the create (see {@link mayCreate}). */
+  createMayHaveBeenSent = false,
+  /** Aborted: the step stops at once (its job is cancelled in memory; the caller writes nothing). */
+  signal?: AbortSignal,
 ): Promise<StoredStep> {
   const now = clock?.now ? clock.now() : Date.now();
   const chart = chartOf(job.provider);
@@ -43,11 +62,17 @@ export async function stepStoredJob(
     return { kind: 'left', reason: `snapshot schema version ${version} is newer than this worker's ${SNAPSHOT_SCHEMA_VERSION}`, retryAt: now + NEWER_LAYOUT_RETRY_MS };
   }
   const problem = storedJobProblem(config, job, context);
-  if (problem) return endedWithout(job, problem, context);
+  if (problem) return endedWithout(job, 'invalid', `cannot step this job: ${problem}`, context);
+  if (createMayHaveBeenSent && mayCreate(job)) {
+    const message =
+      `a worker stopped while the create may have been on its way to ${job.provider}, which cannot tell a second ` +
+      'create from a new job: it was not sent again (the job may exist at the provider)';
+    return endedWithout(job, 'protocol', message, context);
+  }
   const apiKey = keyFor(config, job.provider, job.keyRef) ?? '';
   const result = await stepJob(chart, {
     snapshot: job.snapshot,
-    input: { baseUrl: job.input.baseUrl, apiKey },
+    input: { baseUrl: job.input.baseUrl, apiKey, ...(gate ? { gate } : {}), ...(signal ? { signal } : {}) },
     events,
     ...(clock ? { clock } : {}),
     ...(config.inspect ? { inspect: config.inspect } : {}),
@@ -68,13 +93,13 @@ function storedJobProblem(config: RunnerConfig, job: StoredJob, context: Record<
   return null;
 }
 
-/** Ends a job the runner refuses to step: rejected / invalid, saying why, with nothing sent. */
-function endedWithout(job: StoredJob, message: string, context: Record<string, unknown> | undefined): StoredStep {
+/** Ends a job the runner refuses to step: rejected, saying why, with nothing sent. */
+function endedWithout(job: StoredJob, kind: 'invalid' | 'protocol', message: string, context: Record<string, unknown> | undefined): StoredStep {
   const jobId = context?.jobId;
   const outcome = {
     status: 'rejected',
     ...(jobId === null || jobId === undefined ? {} : { jobId }),
-    error: { kind: 'invalid', message: `cannot step this job: ${message}` },
+    error: { kind, message },
   } as JobOutcome<unknown, unknown>;
   const view = viewOf(job.id, job.provider, { value: 'rejected', tags: [], context: { progress: null }, status: 'done' }, outcome);
   return { kind: 'stepped', snapshot: null, view, dueAt: null, outcome };

@@ -137,11 +137,12 @@ export function runnerContract(name: string, makeBackend: () => Promise<Backend>
     it('keeps deadlines absolute: a job that waited while no worker ran times out on time', async () => {
       sim.perceptis.scripts.push({ steps: [{ status: 'processing' }] } as never);
       const first = await open();
-      const id = await first.submit('perceptis', { baseUrl: sim.url, request: perceptisRequest, options: { ...fast, pollIntervalMs: 60, timeoutMs: 150 } });
+      const id = await first.submit('perceptis', { baseUrl: sim.url, request: perceptisRequest, options: { ...fast, pollIntervalMs: 400, timeoutMs: 1_000 } });
       await first.work();
-      await until(first, id, (v) => v.waitReason === 'poll');
+      const waiting = await until(first, id, (v) => v.waitReason === 'poll' || v.status === 'done');
+      expect(waiting.status).toBe('active');
       await first.close();
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 1_100));
       const second = await open();
       const before = sim.requests('perceptis').length;
       await second.work();

@@ -7,6 +7,7 @@ import pc from 'picocolors';
 import { addDemoCommand } from './demo.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
 import { addPathsCommand } from './paths.js';
+import { addRunnerCommands } from './runner-commands.js';
 import { addSimulateCommand } from './simulate.js';
 import { addSubmitCommand } from './submit.js';
 import { addVisualizeCommand } from './visualize.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   addSimulateCommand(program);
   addVisualizeCommand(program);
   addPathsCommand(program);
+  addRunnerCommands(program);
   return program;
 }
 

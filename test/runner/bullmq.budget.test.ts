@@ -1,24 +1,18 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { bullmqRunner } from '../../src/bullmq/runner.js';
 import { PERCEPTIS_TEST_KEY } from '../../src/simulator/perceptis.js';
 import { startSimulator } from '../../src/simulator/server.js';
 import type { Runner } from '../../src/runner/types.js';
-import { startRedis, type RedisServer } from '../support/redis.js';
+import { redisForThisFile } from '../support/redis.js';
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const redis = redisForThisFile();
 
 it('bullmqRunner: three workers spend one rate budget per key, held in Redis: no 429 at the limit', async () => {
   const sim = await startSimulator({ perceptis: { minPollIntervalMs: 0 }, keyLimits: { perceptis: { requestsPerSecond: 25 } } });
   const runners: Runner[] = [];
   try {
     const config = {
-      connection: redis.url,
+      connection: redis().url,
       prefix: 'budget',
       apiKeys: { perceptis: PERCEPTIS_TEST_KEY },
       baseUrls: { perceptis: [sim.url] },

@@ -1,20 +1,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll } from 'vitest';
 import { bullmqRunner } from '../../src/bullmq/runner.js';
 import { decodeJson, encodeJson } from '../../src/runner/json.js';
-import { startRedis, type RedisServer } from '../support/redis.js';
+import { redisForThisFile } from '../support/redis.js';
 import { runnerContract } from './contract.js';
 
-let redis: RedisServer;
+const redis = redisForThisFile();
 let tests = 0;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
 
 /** Every file under the server's folder (its append-only file holds everything ever written). */
 function filesUnder(dir: string): string[] {
@@ -26,10 +19,10 @@ function filesUnder(dir: string): string[] {
 
 runnerContract('bullmqRunner', async () => {
   const prefix = `contract${++tests}`;
-  const client = new Redis(redis.port, '127.0.0.1');
+  const client = new Redis(redis().port, '127.0.0.1');
   const jobKey = (id: string) => `${prefix}:jobs:${id}`;
   return {
-    runner: (config) => bullmqRunner({ ...config, connection: { host: '127.0.0.1', port: redis.port }, prefix, lockDurationMs: 2_000, stalledIntervalMs: 500 }),
+    runner: (config) => bullmqRunner({ ...config, connection: { host: '127.0.0.1', port: redis().port }, prefix, lockDurationMs: 2_000, stalledIntervalMs: 500 }),
     async dump() {
       const keys = await client.keys('*');
       const values = await Promise.all(
@@ -45,7 +38,7 @@ runnerContract('bullmqRunner', async () => {
         }),
       );
       await client.bgrewriteaof().catch(() => undefined);
-      const files = filesUnder(redis.dir).map((file) => readFileSync(file).toString('latin1'));
+      const files = filesUnder(redis().dir).map((file) => readFileSync(file).toString('latin1'));
       return [...keys, ...values, ...files].join('\n');
     },
     async tamper(id, change) {

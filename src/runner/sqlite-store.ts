@@ -19,6 +19,10 @@ export interface ClaimedJob {
   createMayHaveBeenSent: boolean;
 }
 
+/**
+ * Every write is an IMMEDIATE transaction: it takes the write lock when it starts, so another process's writer makes
+ * it wait (`busy_timeout`) instead of failing with SQLITE_BUSY when a read would have to become a write.
+ */
 export class SqliteJobStore {
   private readonly db: Database.Database;
 
@@ -75,7 +79,7 @@ export class SqliteJobStore {
       this.db.prepare('INSERT INTO events (job_id, event) VALUES (?, ?)').run(id, encodeJson(event));
       this.db.prepare('UPDATE jobs SET due_at = MIN(COALESCE(due_at, ?), ?) WHERE id = ?').run(now, now, id);
       return 'stored' as const;
-    })();
+    }).immediate();
   }
 
   /** Leases up to `limit` due jobs (not leased, or whose lease ran out: their holder died). */
@@ -103,7 +107,7 @@ export class SqliteJobStore {
           lastSeq: events.length ? events[events.length - 1].seq : row.applied_seq,
         };
       });
-    })();
+    }).immediate();
   }
 
   /** Keeps a long step's lease; false when it is no longer this step's. */
@@ -131,7 +135,7 @@ export class SqliteJobStore {
         ...(done ? [id] : [id, step.lastSeq]),
       );
       return true;
-    })();
+    }).immediate();
   }
 
   /** Gives a job back without a step (left for a newer worker, or a step that failed): due again at `dueAt`. */

@@ -12,7 +12,7 @@ const config = {
 const runner: Runner =
   MODE === 'local'
     ? localRunner({ ...config, file: JOBS_FILE!, leaseMs: 1_000, pollMs: 50 })
-    : bullmqRunner({ ...config, connection: REDIS_URL!, prefix: PREFIX, lockDurationMs: 2_000, stalledIntervalMs: 1_000 });
+    : bullmqRunner({ ...config, connection: REDIS_URL!, prefix: PREFIX, lockDurationMs: 5_000, stalledIntervalMs: 1_000 });
 await runner.work({ concurrency: 50 });
 process.on('message', (message) => {
   if (message === 'stats') process.send?.({ cpu: process.cpuUsage() });

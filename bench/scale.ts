@@ -103,15 +103,17 @@ async function verdict(runner: Runner, sim: Simulator, work: Workload) {
   await sleep(1_000);
   const cataCutOff = outcomes.filter((o, i) => work.cata.includes(work.ids[i]) && o.status === 'rejected').length;
   const requestsAfterEnd = sim.log.filter((r) => r.jobId !== undefined && endedAt.has(r.jobId) && r.at > endedAt.get(r.jobId)! + 50).length;
+  // Applied: Cata took it (200). A step cut off after its /respond is run again and sends it again: Cata refuses
+  // that one (not awaiting clarification), and the chart asks where the job stands and goes on.
   const answered = new Map<number, number>();
-  for (const a of sim.cata.answersReceived) answered.set(a.jobId, (answered.get(a.jobId) ?? 0) + 1);
+  for (const a of sim.cata.answersReceived) if (a.answer === 200) answered.set(a.jobId, (answered.get(a.jobId) ?? 0) + 1);
   return {
     wrongOrMissingOutcomes: outcomes.filter((o, i) => o.status !== 'succeeded' && !(work.cata.includes(work.ids[i]) && o.status === 'rejected')).length,
     cataEndedAtMostOnce: cataCutOff,
     duplicateCreates: sim.perceptis.jobCount - work.perceptis + Math.max(0, sim.requests('cata').filter((r) => r.path.endsWith('/generate')).length - work.cata.length),
     requestsAfterEnd,
     answersAppliedOnce: [...answered.values()].every((n) => n === 1) && answered.size === work.cata.length - cataCutOff,
-    answersReceived: sim.cata.answersReceived.length,
+    answersSentAgainAndRefused: sim.cata.answersReceived.filter((a) => a.answer !== 200).length,
   };
 }
 

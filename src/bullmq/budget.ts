@@ -14,10 +14,12 @@ import type { StoredJob } from '../runner/stored-step.js';
 /**
  * Reserve: the wait (ms) before this request may go, or -1 when the step no longer holds its job's BullMQ lock
  * (KEYS[2] is the lock, ARGV[4] the step's token): a worker that lost its job sends nothing more for it.
+ * ARGV[5], when not empty, is the field of the job's hash (KEYS[3]) that marks a create about to be sent.
  * State: tat (theoretical arrival time), the learnt interval, and the moment a Retry-After ends.
  */
 const RESERVE = `
 if redis.call('GET', KEYS[2]) ~= ARGV[4] then return -1 end
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[3], ARGV[5], '1') end
 local now = tonumber(ARGV[1])
 local configured = tonumber(ARGV[2])
 local burst = tonumber(ARGV[3])
@@ -63,8 +65,11 @@ redis.call('PEXPIRE', KEYS[1], 180000)
 return 1
 `;
 
+/** Past this much unexpected delay since the lock was confirmed, the gate confirms it again. */
+const LOCK_RECHECK_MS = 50;
+
 interface BudgetCommands {
-  jobchartsReserve(key: string, lockKey: string, now: number, interval: number, burst: number, token: string): Promise<number>;
+  jobchartsReserve(key: string, lockKey: string, jobKey: string, now: number, interval: number, burst: number, token: string, mark: string): Promise<number>;
   jobchartsRateLimited(key: string, now: number, sentAt: number, interval: number, retryAfterMs: number, acceptedInterval: number): Promise<number>;
 }
 
@@ -78,28 +83,38 @@ export class RedisRateBudget {
     private readonly prefix: string,
     private readonly limits: Partial<Record<string, RateLimit>>,
   ) {
-    redis.defineCommand('jobchartsReserve', { numberOfKeys: 2, lua: RESERVE });
+    redis.defineCommand('jobchartsReserve', { numberOfKeys: 3, lua: RESERVE });
     redis.defineCommand('jobchartsRateLimited', { numberOfKeys: 1, lua: RATE_LIMITED });
     this.redis = redis as Redis & BudgetCommands;
   }
 
   /**
    * The gate a job's requests pass (see `RequestGate` in core/start-input.ts), while the step holds `lock`
-   * (the BullMQ job's lock key and the step's token); `lost` is called when it no longer does.
+   * (the BullMQ job's lock key and the step's token); `lost` is called when it no longer does. `mark`: the field
+   * of the job's hash (`lock.jobKey`) set, in the same script, before a create that must not be sent twice.
    */
-  gateFor(job: Pick<StoredJob, 'provider' | 'input' | 'keyRef'>, lock: { key: string; token: string }, lost: () => void): RequestGate {
+  gateFor(
+    job: Pick<StoredJob, 'provider' | 'input' | 'keyRef'>,
+    lock: { key: string; jobKey: string; token: string },
+    lost: () => void,
+    mark = '',
+  ): RequestGate {
     const key = `${this.prefix}:budget:${job.provider}|${job.input.baseUrl}|${job.keyRef ?? ''}`;
     const limit = this.limits[job.provider];
     const interval = limit?.requestsPerSecond ? 1000 / limit.requestsPerSecond : 0;
     const burst = limit?.burst ?? 1;
     return {
       take: async (signal) => {
-        const wait = await this.redis.jobchartsReserve(key, lock.key, Date.now(), interval, burst, lock.token);
+        const wait = await this.redis.jobchartsReserve(key, lock.key, lock.jobKey, Date.now(), interval, burst, lock.token, mark);
         if (wait < 0) return lost();
+        const confirmedAt = Date.now();
         this.stats.granted += 1;
-        if (wait <= 0 || signal.aborted) return;
-        this.stats.waited += 1;
-        await abortableSleep(wait, signal);
+        if (wait > 0 && !signal.aborted) {
+          this.stats.waited += 1;
+          await abortableSleep(wait, signal);
+        }
+        // Long after the lock was confirmed (a wait, or this process was frozen): confirm it again before sending.
+        if (Date.now() - confirmedAt > wait + LOCK_RECHECK_MS && (await this.redis.get(lock.key)) !== lock.token) lost();
       },
       answered: (answer, sentAt) => {
         if (answer.type !== 'http.rateLimited') return;

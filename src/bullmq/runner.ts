@@ -180,14 +180,17 @@ class BullmqRunner implements Runner {
   private async step(job: Job, token: string, signal: AbortSignal | undefined): Promise<{ view: string }> {
     const data = job.data as StepData;
     const stored = decodeJson<StoredJob>(data.job);
-    const events = (await this.redis.lrange(this.eventsKey(stored.id), data.applied, -1)).map((e) => decodeJson<PersonEvent>(e));
+    const jobKey = this.queue.toKey(job.id!);
+    const [[, storedEvents] = [], [, mark] = []] = (await this.redis.multi().lrange(this.eventsKey(stored.id), data.applied, -1).hget(jobKey, CREATE_MARK).exec()) ?? [];
+    const events = (storedEvents as string[]).map((e) => decodeJson<PersonEvent>(e));
+    // A create that must not be sent twice is marked by the gate as it goes; the step's fenced write clears the mark.
     const marked = mayCreate(stored);
-    const cutOff = marked && (await this.markCreate(job));
+    const cutOff = marked && mark === '1';
     // The step stops (its job cancelled in memory, nothing written) once it no longer holds the job's lock.
     const lost = new AbortController();
     const loseLock = () => lost.abort();
     signal?.addEventListener('abort', loseLock, { once: true });
-    const gate = this.budget.gateFor(stored, { key: `${this.queue.toKey(job.id!)}:lock`, token }, loseLock);
+    const gate = this.budget.gateFor(stored, { key: `${jobKey}:lock`, jobKey, token }, loseLock, marked ? CREATE_MARK : '');
     const result = await stepStoredJob(this.config, stored, events, undefined, gate, cutOff, lost.signal).finally(() =>
       signal?.removeEventListener('abort', loseLock),
     );
@@ -220,17 +223,6 @@ class BullmqRunner implements Runner {
       skipAttempt: true,
       ...(Object.keys(fields).length ? { fieldsToUpdate: fields } : {}),
     });
-  }
-
-  /**
-   * Marks, in the BullMQ job's own hash, that this step may send a create that cannot be sent twice; the step's
-   * fenced write clears the mark (and a completion leaves it, with the job ended). True when the mark was already
-   * set: the step before was cut off with the create perhaps out.
-   */
-  private async markCreate(job: Job): Promise<boolean> {
-    const key = this.queue.toKey(job.id!);
-    const [[, before] = []] = (await this.redis.multi().hget(key, CREATE_MARK).hset(key, CREATE_MARK, '1').exec()) ?? [];
-    return before === '1';
   }
 
   /** An event sent while the step ran found the job active and could not promote it: promote it now. */

@@ -25,7 +25,8 @@ export interface StoredJob {
 /**
  * The providers whose create is not idempotent (no idempotency key: a second POST makes a second job). A step of
  * theirs that may send the create is marked in the store (bullmq: by the gate as the create goes; local: as the step
- * takes the job), and the mark is cleared with the step's result: a mark found by the next step means a worker died while the create may have been out, so it is not sent again.
+ * takes the job), and the mark is cleared with the step's result: a mark found by the next step means a worker
+ * died while the create may have been out, so it is not sent again.
  */
 const AT_MOST_ONCE_CREATE = new Set(['bland', 'cata', 'depicta']);
 

@@ -13,6 +13,8 @@ const libraryEntries = {
   visualizer: 'src/visualizer.ts',
   inspect: 'src/inspect/index.ts',
   undici: 'src/undici.ts',
+  runner: 'src/runner.ts',
+  bullmq: 'src/bullmq.ts',
 };
 
 const shared: Options = {

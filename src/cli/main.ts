@@ -9,6 +9,7 @@ import { addDrawCommand } from './draw.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
 import { addPathsCommand } from './paths.js';
 import { safeForTerminal } from './terminal-safe.js';
+import { addRunnerCommands } from './runner-commands.js';
 import { addSimulateCommand } from './simulate.js';
 import { addSubmitCommand } from './submit.js';
 import { addVisualizeCommand } from './visualize.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   addVisualizeCommand(program);
   addPathsCommand(program);
   addDrawCommand(program);
+  addRunnerCommands(program);
   return program;
 }
 

@@ -4,6 +4,7 @@ import { UsageError } from './errors.js';
 import { followJob, type JobFlags } from './follow-job.js';
 import { exitCodesHelp, withJobFlags } from './job-flags.js';
 import { findProvider, providerNames } from './providers.js';
+import { watchRunnerJob } from './runner-commands.js';
 
 export function addWatchCommand(program: Command): void {
   withJobFlags(
@@ -11,11 +12,13 @@ export function addWatchCommand(program: Command): void {
       .command('watch')
       .description('attach to an existing job by its id and follow it live to its end')
       .argument('<provider>', `one of ${providerNames().join(', ')}`)
-      .argument('<jobId>', "the job's id, as the provider gave it"),
+      .argument('<jobId>', "the job's id, as the provider gave it (with --redis: the runner job id)")
+      .option('--redis <url>', "follow a runner job kept in this Redis, by the id `submit --redis` printed"),
   )
     .addHelpText('after', exitCodesHelp)
-    .action(async (name: string, jobIdText: string, flags: JobFlags) => {
+    .action(async (name: string, jobIdText: string, flags: JobFlags & { redis?: string }) => {
       const entry = findProvider(name);
+      if (flags.redis) return void (process.exitCode = await watchRunnerJob(entry, jobIdText, { ...flags, redis: flags.redis }));
       const jobId = entry.parseJobId(jobIdText);
       if (jobId === undefined || (typeof jobId === 'number' && !Number.isFinite(jobId))) {
         throw new UsageError(`'${jobIdText}' is not a ${entry.title} job id`);

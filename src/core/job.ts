@@ -244,17 +244,23 @@ export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) =>
     const endBudget = parent ? requestStarted(parent, budgeted, sentAt) : undefined;
     let settled = false;
     let stopped = false;
+    const gate = readStartInput(parent).gate;
+    const send = () => {
+      // Kept in this actor's persisted snapshot: a job restored while its create is out knows the create was sent.
+      (input as InFlight).sentAt = sentAt;
+      return perform({ context: input.context, apiKey, controller, now: () => clockNow(system), transport });
+    };
     // React StrictMode starts an actor, stops it and starts it again in one task, and @xstate/react restores it
     // from its snapshot, so this actor runs twice: waiting one microtask, the first run's request never leaves
     // (a Depicta story would be created, and charged, twice).
     queueMicrotask(() => {
       if (stopped) return;
-      // Kept in this actor's persisted snapshot: a job restored while its create is out knows the create was sent.
-      (input as InFlight).sentAt = sentAt;
-      perform({ context: input.context, apiKey, controller, now: () => clockNow(system), transport }).then(
+      const exchange = gate ? gate.take(controller.signal).then(() => (controller.signal.aborted ? null : send())) : send();
+      exchange.then(
         (event) => {
           settled = true;
           if (event && parent) requestAnswered(parent, budgeted, event.type, sentAt, clockNow(system));
+          if (event) gate?.answered(event as { type: string; retryAfterMs?: number }, sentAt);
           if (event && !stopped) sendEvent(event);
         },
         (error: unknown) => {

@@ -8,6 +8,16 @@ export interface StartInput {
   jobId?: unknown;
   options?: unknown;
   signal?: AbortSignal;
+  /** A runner's gate before each request (a rate budget shared by processes): never copied into context. */
+  gate?: RequestGate;
+}
+
+/** What a runner puts around each request of a job: the key's rate budget held outside this process. */
+export interface RequestGate {
+  /** Resolves when the request may go; an aborted `signal` (the job cancelled) need not wait for it. */
+  take(signal: AbortSignal): Promise<void>;
+  /** How the request was answered (`http.rateLimited` teaches the budget), and when it was sent. */
+  answered(answer: { type: string; retryAfterMs?: number }, sentAt: number): void;
 }
 
 /**

@@ -1,0 +1,20 @@
+/** A worker process of `npm run bench:scale`: steps jobs until killed, and reports its CPU time when asked. */
+import { bullmqRunner } from '../src/bullmq/runner.js';
+import { localRunner } from '../src/runner/local.js';
+import type { Runner } from '../src/runner/types.js';
+
+const { MODE, REDIS_URL, PREFIX, JOBS_FILE, SIM_URL, PERCEPTIS_KEY, CATA_KEY, RATE } = process.env;
+const config = {
+  apiKeys: { perceptis: PERCEPTIS_KEY, cata: CATA_KEY },
+  baseUrls: { perceptis: [SIM_URL!], cata: [SIM_URL!] },
+  ...(RATE ? { rateLimits: { perceptis: { requestsPerSecond: Number(RATE) } } } : {}),
+};
+const runner: Runner =
+  MODE === 'local'
+    ? localRunner({ ...config, file: JOBS_FILE!, leaseMs: 1_000, pollMs: 50 })
+    : bullmqRunner({ ...config, connection: REDIS_URL!, prefix: PREFIX, lockDurationMs: 5_000, stalledIntervalMs: 1_000 });
+await runner.work({ concurrency: 50 });
+process.on('message', (message) => {
+  if (message === 'stats') process.send?.({ cpu: process.cpuUsage() });
+});
+process.send?.('working');

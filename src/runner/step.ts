@@ -1,0 +1,129 @@
+/**
+ * The backend-neutral core of both runners: one step of a job. Restore its snapshot, apply the person events stored
+ * since the last step (in order), run the chart until it waits or ends, and hand back the snapshot to store.
+ */
+import { createActor, type AnyStateMachine, type InspectionEvent, type Observer } from 'xstate';
+import type { JobOutcome } from '../core/outcome.js';
+import type { RequestGate } from '../core/start-input.js';
+import type { PersonEvent, RunnerClock } from './types.js';
+
+/** What a step restores with: where requests go and the key, never read from the store (see keys.ts). */
+export interface RestoreInput {
+  baseUrl: string;
+  apiKey?: string;
+  signal?: AbortSignal;
+  /** A gate before each request (the bullmq runner's rate budget in Redis). */
+  gate?: RequestGate;
+}
+
+export interface StepJobInput {
+  /** The persisted snapshot (as `getPersistedSnapshot()` gave it). */
+  snapshot: unknown;
+  input: RestoreInput;
+  /** Person events stored since the last step, oldest first. */
+  events?: readonly PersonEvent[];
+  /** The actor system's clock (`SimulatedClock` in tests); wall time by default. */
+  clock?: RunnerClock;
+  inspect?: Observer<InspectionEvent>;
+}
+
+export interface StepResult {
+  /** The snapshot to store. */
+  snapshot: unknown;
+  /** When the next step is due; null: none (ended, or waiting for a person without a limit). */
+  wakeAt: number | null;
+  /** The job waits for a person: park it until an event comes (or `wakeAt`, the person's limit). */
+  needsInput: boolean;
+  /** Set once the job has ended. */
+  outcome?: JobOutcome<unknown, unknown>;
+  /** The chart's snapshot after the step (for views): state value, tags, context. */
+  state: PausedState;
+}
+
+export interface PausedState {
+  value: unknown;
+  tags: string[];
+  context: Record<string, unknown>;
+  status: string;
+}
+
+/**
+ * Makes a job's first snapshot without sending anything: the actor is created, never started. The chart's
+ * context is made here, so what it fixes once (Perceptis's idempotency key, the overall deadline) is fixed at submit.
+ */
+export function firstSnapshot(
+  chart: AnyStateMachine,
+  input: RestoreInput & Record<string, unknown>,
+  clock?: RunnerClock,
+): { snapshot: unknown; state: PausedState; outcome?: JobOutcome<unknown, unknown> } {
+  const actor = createActor(chart, { input, ...(clock ? { clock } : {}) });
+  const state = actor.getSnapshot();
+  return {
+    snapshot: actor.getPersistedSnapshot(),
+    state: { value: state.value, tags: [...state.tags].sort(), context: state.context as Record<string, unknown>, status: state.status },
+    ...(state.status === 'done' ? { outcome: state.output as JobOutcome<unknown, unknown> } : {}),
+  };
+}
+
+export async function stepJob(chart: AnyStateMachine, { snapshot, input, events = [], clock, inspect }: StepJobInput): Promise<StepResult> {
+  const actor = createActor(chart, {
+    snapshot: snapshot as never,
+    input,
+    ...(clock ? { clock } : {}),
+    ...(inspect ? { inspect } : {}),
+  });
+  const now = () => (clock?.now ? clock.now() : Date.now());
+  try {
+    actor.start();
+    for (const event of events) actor.send(event);
+    await untilPaused(actor, now);
+    const state = actor.getSnapshot();
+    if (state.status === 'error') throw state.error instanceof Error ? state.error : new Error(String(state.error));
+    const context = state.context as Record<string, unknown>;
+    const needsInput = state.status === 'active' && state.hasTag('needs-input');
+    const ended = state.status === 'done';
+    return {
+      snapshot: actor.getPersistedSnapshot(),
+      wakeAt: ended ? null : ((context.wakeAt as number | null) ?? null),
+      needsInput,
+      ...(ended ? { outcome: state.output as JobOutcome<unknown, unknown> } : {}),
+      state: { value: state.value, tags: [...state.tags].sort(), context, status: state.status },
+    };
+  } finally {
+    actor.stop();
+  }
+}
+
+type Actor = ReturnType<typeof createActor<AnyStateMachine>>;
+
+/**
+ * Resolves once the chart has ended, or waits for something ahead: a wait whose end is still to come, or a
+ * person (with no limit, or a limit still ahead). A restored wait that is already over is not a pause: the job's
+ * clock ends it at once and the chart goes on.
+ */
+function untilPaused(actor: Actor, now: () => number): Promise<void> {
+  const paused = (): boolean => {
+    const state = actor.getSnapshot();
+    if (state.status !== 'active') return true;
+    if (!state.hasTag('waiting') && !state.hasTag('needs-input')) return false;
+    const { wakeAt = null, waitReason } = state.context as { wakeAt?: number | null; waitReason?: string | null };
+    // The key's rate budget paces requests in this process (budget.ts): a restored pace would reserve its moment
+    // again, one interval later each time, so the step waits it out here.
+    if (waitReason === 'budget') return false;
+    if (wakeAt === null) return state.hasTag('needs-input');
+    return wakeAt > now();
+  };
+  return new Promise((resolve) => {
+    // Checked after the job's clock had its microtask: an overdue restored wait fires before it counts as paused.
+    let subscription: { unsubscribe(): void } | undefined;
+    const check = () =>
+      setImmediate(() => {
+        if (!paused()) return;
+        subscription?.unsubscribe();
+        subscription = undefined;
+        resolve();
+      });
+    subscription = actor.subscribe({ next: check, error: check, complete: check });
+    check();
+  });
+}

@@ -21,7 +21,7 @@ settle(job).then((outcome) => console.log(outcome.status));
 `;
 
 /** Entries that only make sense on Node (servers, the terminal): bundled for Node, not for a browser. */
-const NODE_ONLY = new Set(['simulator', 'testing', 'visualizer']);
+const NODE_ONLY = new Set(['simulator', 'testing', 'visualizer', 'undici']);
 
 export type Source = 'dist' | 'src';
 

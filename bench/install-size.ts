@@ -50,7 +50,7 @@ function runCommand(app: string): string {
 export function installSize(root: string): InstallSize {
   const work = mkdtempSync(join(tmpdir(), 'jobcharts-install-'));
   try {
-    const [{ filename }] = JSON.parse(npm(['pack', '--json', '--pack-destination', work], root));
+    const [{ filename }] = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', work], root));
     const app = join(work, 'app');
     npm(['init', '-y'], (execFileSync('mkdir', ['-p', app]), app));
     writeFileSync(join(app, '.npmrc'), 'fund=false\naudit=false\n');

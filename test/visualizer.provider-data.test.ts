@@ -10,9 +10,10 @@ import { perceptisJob } from '../machines/perceptis.js';
 import { settle } from '../src/core/outcome.js';
 import { inspect } from '../src/inspect/index.js';
 import { REDACTED } from '../src/inspect/redact.js';
-import { PAGE_SOCKET_PATH, type HubMessage, type JobView } from '../visualizer/protocol.js';
+import type { HubMessage, JobView } from '../visualizer/protocol.js';
 import { startVisualizer } from '../visualizer/server.js';
 import { hostileServer } from './support/hostile-server.js';
+import { pageSocketUrl } from './support/hub.js';
 import { newClock, untilSettled } from './support/simulated-time.js';
 
 const open: Array<{ close(): unknown }> = [];
@@ -21,8 +22,8 @@ afterEach(async () => {
 });
 
 /** The jobs a page sees, as the hub's hello and updates tell it. */
-async function watchPage(port: number) {
-  const socket = new WebSocket(`ws://127.0.0.1:${port}${PAGE_SOCKET_PATH}`, { origin: `http://127.0.0.1:${port}` });
+async function watchPage(pageUrl: string) {
+  const socket = new WebSocket(pageSocketUrl(pageUrl), { origin: new URL(pageUrl).origin });
   const jobs = new Map<string, JobView>();
   socket.on('message', (data) => {
     const message = JSON.parse(String(data)) as HubMessage;
@@ -47,7 +48,7 @@ describe('provider data never teaches the redactor', () => {
   it('download entries with `token: "sessionId"` and `secret: "processing"`: every frame reaches the hub, other jobs unharmed', async () => {
     const viz = await startVisualizer({ flushMs: 10 });
     open.push(viz);
-    const page = await watchPage(viz.port);
+    const page = await watchPage(viz.url);
     let created = 0;
     const polled = new Map<string, number>();
     const provider = await hostileServer((req) => {

@@ -1,6 +1,7 @@
 import { createWebSocketInspector } from '@statelyai/inspect';
 import type { AnyActorRef, InspectionEvent, Observer } from 'xstate';
 import { startInputOf } from '../core/job.js';
+import { stoppableReconnects } from './reconnects.js';
 import { Redactor, toPlain } from './redact.js';
 
 export { Redactor, REDACTED, toPlain } from './redact.js';
@@ -15,7 +16,7 @@ export interface InspectOptions {
   secrets?: string[];
 }
 
-/** An XState inspection observer that streams to the visualizer; `stop()` closes its connection. */
+/** An XState inspection observer that streams to the visualizer; `stop()` closes its connection for good (no reconnects). */
 export interface JobInspector extends Observer<InspectionEvent> {
   next(event: InspectionEvent): void;
   stop(): void;
@@ -34,7 +35,10 @@ export function inspect(options: InspectOptions): JobInspector {
     url: options.url,
     // Runs on every frame, also on those queued while the socket was still connecting.
     serialize: (event) => redactor.redact(toPlain(event)) as typeof event,
+    autoStart: false,
   });
+  const stop = stoppableReconnects(inspector.adapter);
+  inspector.start();
   return {
     next(event) {
       // The key is in the actor's input, which the `xstate.init` event carries: learn it before any frame is built.
@@ -43,9 +47,7 @@ export function inspect(options: InspectOptions): JobInspector {
     },
     error() {},
     complete() {},
-    stop() {
-      inspector.stop();
-    },
+    stop,
   };
 }
 

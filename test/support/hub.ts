@@ -71,7 +71,10 @@ export async function watchPage(viz: Visualizer, open: Array<{ close(): unknown 
   });
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
   open.push({ close: () => socket.close() });
-  return { job: (sessionId: string) => [...jobs.values()].find((j) => j.sessionId === sessionId) };
+  return {
+    jobs: () => [...jobs.values()],
+    job: (sessionId: string) => [...jobs.values()].find((j) => j.sessionId === sessionId),
+  };
 }
 
 /** A producer connected with the producer URL, closed after the test. */

@@ -48,4 +48,18 @@ console.log(`${'frame'.padEnd(28)} ${'size'.padStart(8)} ${'no secret'.padStart(
 for (const [name, frame] of Object.entries(frames)) {
   console.log(`${name.padEnd(28)} ${`${(frame.length / 1e6).toFixed(2)} MB`.padStart(8)} ${ms(msPerFrame(plain, frame))} ${ms(msPerFrame(taught, frame)).padStart(12)}`);
 }
+// Each new secret rebuilds the producer's matcher (once, on its next string): a job input of 8 new 128-character keys,
+// followed by a small snapshot, with 64 secrets kept.
+const longKey = (n: number) => `k${n}-`.padEnd(128, 'x');
+const teachRuns = 200;
+const inputs = Array.from({ length: teachRuns }, (_, run) =>
+  text({ type: '@xstate.event', sessionId: 'x:0', event: { type: 'xstate.init', input: Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`a${i}`, { apiKey: longKey(run * 8 + i) }])) } }),
+);
+const small = frames['a typical poll snapshot']!;
+const start = performance.now();
+for (const input of inputs) {
+  taught(input);
+  taught(small);
+}
+console.log(`${'8 new keys, then a snapshot'.padEnd(28)} ${`${(inputs[0]!.length / 1e3).toFixed(1)} KB`.padStart(8)} ${''.padStart(10)} ${ms((performance.now() - start) / teachRuns).padStart(12)}`);
 hub.close();

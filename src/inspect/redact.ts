@@ -4,6 +4,7 @@
  */
 
 import { REDACTED, SECRET_QUERY } from '../core/secrets.js';
+import { SecretMatcher } from './secret-matcher.js';
 
 export { REDACTED };
 
@@ -24,7 +25,7 @@ const KEY_SHAPE = /\b(?:sk|pk|rk)[-_](?:live|test)?[-_]?[A-Za-z0-9_-]{12,}|\bdpc
  */
 const MIN_SECRET_LENGTH = 6;
 /** Nor are values longer than this (no key is): they are removed by property name only, and keep the matcher small. */
-const MAX_SECRET_LENGTH = 1_024;
+const MAX_SECRET_LENGTH = 128;
 
 export interface RedactorLimits {
   /** Secrets remembered at once; the oldest is forgotten to make room. */
@@ -45,8 +46,8 @@ const DEFAULT_REDACTOR_LIMITS: RedactorLimits = { maxSecrets: 1_000, maxSecretsP
 export class Redactor {
   private readonly secrets = new Set<string>();
   private readonly limits: RedactorLimits;
-  /** All secrets as one alternation, longest first, so matching a string is one scan whatever their number. */
-  private matcher: RegExp | null = null;
+  /** All secrets in one automaton: matching a string is one pass over it, whatever their number. */
+  private matcher: SecretMatcher | null = null;
   private matcherStale = false;
 
   constructor(secrets: Iterable<string> = [], limits: Partial<RedactorLimits> = {}) {
@@ -92,17 +93,16 @@ export class Redactor {
 
   redactText(text: string): string {
     const matcher = text.length >= MIN_SECRET_LENGTH ? this.secretMatcher() : null;
-    return (matcher ? text.replace(matcher, REDACTED) : text)
+    return (matcher ? matcher.replace(text, REDACTED) : text)
       .replace(SECRET_QUERY, `$1${REDACTED}`)
       .replace(AUTH_SCHEME, `$1 ${REDACTED}`)
       .replace(KEY_SHAPE, REDACTED);
   }
 
   /** Rebuilt once after a batch of `learn`s, on the next text to redact. */
-  private secretMatcher(): RegExp | null {
+  private secretMatcher(): SecretMatcher | null {
     if (this.matcherStale) {
-      const alternatives = [...this.secrets].sort((a, b) => b.length - a.length).map(escapeRegExp);
-      this.matcher = alternatives.length > 0 ? new RegExp(alternatives.join('|'), 'g') : null;
+      this.matcher = this.secrets.size > 0 ? new SecretMatcher(this.secrets) : null;
       this.matcherStale = false;
     }
     return this.matcher;
@@ -121,10 +121,6 @@ export class Redactor {
     }
     return out;
   }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**

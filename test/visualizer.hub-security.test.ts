@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { HubMessage, JobView } from '../visualizer/protocol.js';
 import type { Visualizer, VisualizerOptions } from '../visualizer/server.js';
-import { actorFrame, closedAfterEach, pageSocketUrl, sent, testVisualizer, upgradeStatus } from './support/hub.js';
+import { actorFrame, closedAfterEach, pageSocketUrl, sent, testVisualizer, until, upgradeStatus } from './support/hub.js';
 
 const open = closedAfterEach();
 const visualizer = (options: VisualizerOptions = {}): Promise<Visualizer> => testVisualizer(open, options);
@@ -32,17 +32,6 @@ async function producer(url: string): Promise<WebSocket> {
   open.push({ close: () => socket.close() });
   return socket;
 }
-
-async function until<T>(find: () => T | undefined | false, what: string, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const found = find();
-    if (found) return found;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 
 const withToken = (url: string, token: string | null) => {
   const out = new URL(url);

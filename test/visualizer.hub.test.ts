@@ -11,7 +11,7 @@ import { PERCEPTIS_TEST_KEY } from '../src/simulator/perceptis.js';
 import type { HubMessage, JobView } from '../visualizer/protocol.js';
 import { Ring } from '../visualizer/ring.js';
 import type { Visualizer, VisualizerOptions } from '../visualizer/server.js';
-import { actorFrame, closedAfterEach, pageSocketUrl, testVisualizer, upgradeStatus } from './support/hub.js';
+import { actorFrame, closedAfterEach, eventFrame, pageSocketUrl, snapshotFrame, testVisualizer, upgradeStatus } from './support/hub.js';
 import { simulator } from './support/sim.js';
 import { newClock, untilSettled } from './support/simulated-time.js';
 
@@ -58,11 +58,6 @@ async function producer(viz: Visualizer): Promise<WebSocket> {
   open.push({ close: () => socket.close() });
   return socket;
 }
-
-const eventFrame = (sessionId: string, event: Record<string, unknown>) =>
-  JSON.stringify({ type: '@xstate.event', sessionId, rootId: sessionId, createdAt: String(Date.now()), event });
-const snapshotFrame = (sessionId: string, snapshot: Record<string, unknown>) =>
-  JSON.stringify({ type: '@xstate.snapshot', sessionId, rootId: sessionId, createdAt: String(Date.now()), event: { type: 'x' }, snapshot });
 
 describe('the visualizer hub', () => {
   it('serves on 127.0.0.1 only and refuses other sites: WebSockets from another Origin, requests for another Host', async () => {

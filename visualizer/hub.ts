@@ -1,7 +1,7 @@
 import type { RawData, WebSocket } from 'ws';
 import { Redactor } from '../src/inspect/redact.js';
 import { JobStore } from './jobs.js';
-import { clip, DEFAULT_LIMITS, MAX_FIELD_CHARS, type HubLimits } from './limits.js';
+import { clip, DEFAULT_LIMITS, MAX_FIELD_CHARS, PRODUCER_SECRET_LIMITS, type HubLimits } from './limits.js';
 import type { ChartSource, HubStats, PageMessage, TimelineEntry } from './protocol.js';
 
 export interface HubOptions extends Partial<HubLimits> {
@@ -34,7 +34,6 @@ type Frame = Record<string, unknown> & { type: string; sessionId: string };
  * bounded (visualizer/limits.ts) and what it sends a page goes in chunks, as fast as the page reads.
  */
 export class Hub {
-  readonly redactor = new Redactor();
   /** Where producers connect, shown on the page to start a job with (set by the server once it listens). */
   producerUrl = '';
   private readonly limits: HubLimits;
@@ -44,6 +43,11 @@ export class Hub {
   private readonly registry: string[];
   private readonly pages = new Set<Page>();
   private readonly producers = new Set<WebSocket>();
+  /**
+   * One redactor per producer connection (by its prefix): secrets learnt from a producer's inputs hide text in its
+   * own frames only, so no producer can teach the hub a common word and cut it out of other producers' jobs.
+   */
+  private readonly redactors = new Map<string, Redactor>();
   private readonly maxFrameBytes: number;
   private readonly flushMs: number;
   private nextConnection = 1;
@@ -95,10 +99,12 @@ export class Hub {
   addProducer(socket: WebSocket): void {
     const prefix = `c${this.nextConnection++}/`;
     this.producers.add(socket);
+    this.redactors.set(prefix, new Redactor([], PRODUCER_SECRET_LIMITS));
     socket.on('message', (data, isBinary) => this.receive(prefix, data, isBinary));
     socket.on('error', () => socket.terminate());
     socket.on('close', () => {
       this.producers.delete(socket);
+      this.redactors.delete(prefix);
       this.store.disconnected(prefix);
       this.scheduleFlush();
     });
@@ -117,7 +123,8 @@ export class Hub {
   /** One frame from a producer whose connection is `prefix`. Never throws: bad frames are counted and dropped. */
   receive(prefix: string, data: RawData | string, isBinary = false): void {
     this.framesReceived++;
-    const frame = isBinary ? null : this.parse(data);
+    const redactor = this.redactors.get(prefix);
+    const frame = isBinary || !redactor ? null : this.parse(data, redactor);
     if (!frame) {
       this.framesRejected++;
       return;
@@ -136,7 +143,7 @@ export class Hub {
     for (const producer of this.producers) producer.terminate();
   }
 
-  private parse(data: RawData | string): Frame | null {
+  private parse(data: RawData | string, redactor: Redactor): Frame | null {
     const size = typeof data === 'string' ? Buffer.byteLength(data) : Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
     if (size > this.maxFrameBytes) return null;
     const text = typeof data === 'string' ? data : Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
@@ -158,8 +165,8 @@ export class Hub {
     }
     // Secrets are learnt from a job's input only (its `xstate.init` event), never from what its provider answered.
     const event = frame.event as { type?: unknown; input?: unknown } | undefined;
-    if (frame.type === '@xstate.event' && event?.type === 'xstate.init') this.redactor.learnFromInput(event.input);
-    return this.redactor.redact(frame);
+    if (frame.type === '@xstate.event' && event?.type === 'xstate.init') redactor.learnFromInput(event.input);
+    return redactor.redact(frame);
   }
 
   private apply(prefix: string, frame: Frame): void {

@@ -48,3 +48,9 @@ export const sizeOf = (text: string): number => text.length * 2;
 
 /** `text` cut to `max` characters, with an ellipsis when cut. */
 export const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+/**
+ * What one producer connection can teach the hub's redactor (its own, used on its frames only): secrets kept at
+ * once, and secrets taken from one job's input. Matching costs one scan per string whatever the number.
+ */
+export const PRODUCER_SECRET_LIMITS = { maxSecrets: 64, maxSecretsPerInput: 8 } as const;

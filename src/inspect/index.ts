@@ -2,6 +2,7 @@ import { createWebSocketInspector } from '@statelyai/inspect';
 import type { AnyActorRef, InspectionEvent, Observer } from 'xstate';
 import { startInputOf } from '../core/job.js';
 import { randomBytes, toHex } from '../core/random.js';
+import { stoppableReconnects } from './reconnects.js';
 import { Redactor, toPlain } from './redact.js';
 
 export { Redactor, REDACTED, toPlain } from './redact.js';
@@ -16,7 +17,7 @@ export interface InspectOptions {
   secrets?: string[];
 }
 
-/** An XState inspection observer that streams to the visualizer; `stop()` closes its connection. */
+/** An XState inspection observer that streams to the visualizer; `stop()` closes its connection for good (no reconnects). */
 export interface JobInspector extends Observer<InspectionEvent> {
   next(event: InspectionEvent): void;
   stop(): void;
@@ -52,7 +53,10 @@ export function inspect(options: InspectOptions): JobInspector {
     url: options.url,
     // Runs on every frame, also on those queued while the socket was still connecting.
     serialize: (event) => markSessions(redactor.redact(toPlain(event)) as typeof event),
+    autoStart: false,
   });
+  const stop = stoppableReconnects(inspector.adapter);
+  inspector.start();
   return {
     next(event) {
       // The key is in the actor's input, which the `xstate.init` event carries: learn it before any frame is built.
@@ -61,9 +65,7 @@ export function inspect(options: InspectOptions): JobInspector {
     },
     error() {},
     complete() {},
-    stop() {
-      inspector.stop();
-    },
+    stop,
     sessionIdOf: (actor) => markSession(actor.sessionId),
   };
 }

@@ -4,6 +4,7 @@
  */
 
 import { REDACTED, SECRET_QUERY } from '../core/secrets.js';
+import { SecretMatcher } from './secret-matcher.js';
 
 export { REDACTED };
 
@@ -23,7 +24,18 @@ const KEY_SHAPE = /\b(?:sk|pk|rk)[-_](?:live|test)?[-_]?[A-Za-z0-9_-]{12,}|\bdpc
  * property name), and the job itself replaces its key of any length in whatever the provider says (provider-data.ts).
  */
 const MIN_SECRET_LENGTH = 6;
-const MAX_LEARNT_SECRETS = 1_000;
+/** Nor are values longer than this (no key is): they are removed by property name only, and keep the matcher small. */
+const MAX_SECRET_LENGTH = 128;
+
+export interface RedactorLimits {
+  /** Secrets remembered at once; the oldest is forgotten to make room. */
+  maxSecrets: number;
+  /** Secrets one `learnFromInput` call takes from one input; the rest are removed by property name only. */
+  maxSecretsPerInput: number;
+}
+
+/** The producer's own redactor: its process's secrets, told by the app itself. */
+const DEFAULT_REDACTOR_LIMITS: RedactorLimits = { maxSecrets: 1_000, maxSecretsPerInput: 16 };
 
 /**
  * Redacts values by property name, URL query parameter, auth scheme and key shape, and every occurrence of the
@@ -33,28 +45,45 @@ const MAX_LEARNT_SECRETS = 1_000;
  */
 export class Redactor {
   private readonly secrets = new Set<string>();
+  private readonly limits: RedactorLimits;
+  /** All secrets in one automaton: matching a string is one pass over it, whatever their number. */
+  private matcher: SecretMatcher | null = null;
+  private matcherStale = false;
 
-  constructor(secrets: Iterable<string> = []) {
+  constructor(secrets: Iterable<string> = [], limits: Partial<RedactorLimits> = {}) {
+    this.limits = { ...DEFAULT_REDACTOR_LIMITS, ...limits };
     for (const secret of secrets) this.learn(secret);
   }
 
+  get secretCount(): number {
+    return this.secrets.size;
+  }
+
   /** Remembers a secret value so it is removed wherever it appears later, even inside free text. */
-  learn(secret: unknown): void {
-    if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH || secret === REDACTED) return;
-    if (this.secrets.size >= MAX_LEARNT_SECRETS) this.secrets.delete(this.secrets.values().next().value!);
+  learn(secret: unknown): boolean {
+    if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH || secret.length > MAX_SECRET_LENGTH || secret === REDACTED) return false;
+    if (this.secrets.has(secret)) return false;
+    if (this.secrets.size >= this.limits.maxSecrets) this.secrets.delete(this.secrets.values().next().value!);
     this.secrets.add(secret);
+    this.matcherStale = true;
+    return true;
   }
 
   /**
-   * Learns the secrets a job's input holds under secret property names (`apiKey`, …). Only ever given an input:
-   * the person's own settings, never what a provider answered.
+   * Learns the secrets a job's input holds under secret property names (`apiKey`, …), up to `maxSecretsPerInput`.
+   * Only ever given an input: the person's own settings, never what a provider answered.
    */
-  learnFromInput(input: unknown, depth = 0): void {
-    if (input === null || typeof input !== 'object' || depth > 8) return;
-    for (const [key, inner] of Object.entries(input)) {
-      if (SECRET_PROPERTY.test(key)) this.learn(inner);
-      else this.learnFromInput(inner, depth + 1);
-    }
+  learnFromInput(input: unknown): void {
+    let room = this.limits.maxSecretsPerInput;
+    const walk = (value: unknown, depth: number): void => {
+      if (value === null || typeof value !== 'object' || depth > 8) return;
+      for (const [key, inner] of Object.entries(value)) {
+        if (room <= 0) return;
+        if (SECRET_PROPERTY.test(key)) room -= this.learn(inner) ? 1 : 0;
+        else walk(inner, depth + 1);
+      }
+    };
+    walk(input, 0);
   }
 
   /** A copy of a plain JSON value with every secret replaced by `[redacted]`. */
@@ -63,12 +92,20 @@ export class Redactor {
   }
 
   redactText(text: string): string {
-    let out = text;
-    for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    return out
+    const matcher = text.length >= MIN_SECRET_LENGTH ? this.secretMatcher() : null;
+    return (matcher ? matcher.replace(text, REDACTED) : text)
       .replace(SECRET_QUERY, `$1${REDACTED}`)
       .replace(AUTH_SCHEME, `$1 ${REDACTED}`)
       .replace(KEY_SHAPE, REDACTED);
+  }
+
+  /** Rebuilt once after a batch of `learn`s, on the next text to redact. */
+  private secretMatcher(): SecretMatcher | null {
+    if (this.matcherStale) {
+      this.matcher = this.secrets.size > 0 ? new SecretMatcher(this.secrets) : null;
+      this.matcherStale = false;
+    }
+    return this.matcher;
   }
 
   private redactValue(value: unknown, depth: number): unknown {

@@ -1,6 +1,6 @@
 import { afterEach } from 'vitest';
 import { WebSocket } from 'ws';
-import { PAGE_SOCKET_PATH, TOKEN_PARAM } from '../../visualizer/protocol.js';
+import { PAGE_SOCKET_PATH, TOKEN_PARAM, type HubMessage, type JobView } from '../../visualizer/protocol.js';
 import { startVisualizer, type Visualizer, type VisualizerOptions } from '../../visualizer/server.js';
 
 /** The page's WebSocket URL, as the page builds it from the page URL the visualizer printed (token included). */
@@ -54,3 +54,44 @@ export const actorFrame = (sessionId: string, context: Record<string, unknown> =
     snapshot: { status: 'active', value: 'starting', context: { jobId: null, progress: null, ...context } },
     ...extra,
   });
+
+export const eventFrame = (sessionId: string, event: Record<string, unknown>): string =>
+  JSON.stringify({ type: '@xstate.event', sessionId, rootId: sessionId, createdAt: String(Date.now()), event });
+export const snapshotFrame = (sessionId: string, snapshot: Record<string, unknown>): string =>
+  JSON.stringify({ type: '@xstate.snapshot', sessionId, rootId: sessionId, createdAt: String(Date.now()), event: { type: 'x' }, snapshot });
+
+/** A page as the browser has it (its socket opened with the page token): the jobs the hub told it about so far. */
+export async function watchPage(viz: Visualizer, open: Array<{ close(): unknown }>) {
+  const socket = new WebSocket(pageSocketUrl(viz.url), { origin: new URL(viz.url).origin });
+  const jobs = new Map<string, JobView>();
+  socket.on('message', (data) => {
+    const m = JSON.parse(String(data)) as HubMessage;
+    if (m.type === 'hello' || m.type === 'update') for (const j of m.jobs) jobs.set(j.key, j);
+    if (m.type === 'update') for (const k of m.removed) jobs.delete(k);
+  });
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  open.push({ close: () => socket.close() });
+  return {
+    jobs: () => [...jobs.values()],
+    job: (sessionId: string) => [...jobs.values()].find((j) => j.sessionId === sessionId),
+  };
+}
+
+/** A producer connected with the producer URL, closed after the test. */
+export async function producerSocket(viz: Visualizer, open: Array<{ close(): unknown }>): Promise<WebSocket> {
+  const socket = new WebSocket(viz.inspectUrl);
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  open.push({ close: () => socket.close() });
+  return socket;
+}
+
+/** Polls every 10 ms until `find` gives something, or fails after `ms`. */
+export async function until<T>(find: () => T | undefined | false, what: string, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const found = find();
+    if (found) return found;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

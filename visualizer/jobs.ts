@@ -22,7 +22,11 @@ export type JobStoreOptions = Pick<HubLimits, 'historyLimit' | 'maxJobs' | 'maxS
 type Json = Record<string, unknown>;
 
 /** A job's view without its three large parts, which are kept as JSON text (see `Job.raw`). */
-type JobHead = Omit<JobView, 'context' | 'output' | 'value'>;
+type JobHead = Omit<JobView, 'context' | 'output' | 'value' | 'moves'>;
+
+/** Distinct changes of state kept per job (each with its count), and the longest state value a move may name. */
+const MAX_MOVES = 64;
+const MAX_MOVE_VALUE_CHARS = 512;
 
 interface Job {
   /** The producer connection it came from (`c12/`): jobs are counted, and evicted, per producer. */
@@ -33,6 +37,9 @@ interface Job {
    * a character), where the parsed objects of an adversarial frame could take several times their JSON size.
    */
   raw: { context: string; output: string; value: string };
+  /** `from` and `to` state values as JSON text, joined by a NUL → how often the job made that move. */
+  moves: Map<string, number>;
+  movesBytes: number;
   /** The state in words, for request entries. */
   state: string;
   timeline: Ring<TimelineEntry>;
@@ -89,7 +96,11 @@ export class JobStore {
   viewText(key: string): string | undefined {
     const job = this.jobs.get(key);
     if (!job) return undefined;
-    return `${JSON.stringify(job.head).slice(0, -1)},"context":${job.raw.context},"output":${job.raw.output},"value":${job.raw.value}}`;
+    const moves = [...job.moves].map(([pair, count]) => {
+      const [from, to] = pair.split('\u0000');
+      return `{"from":${from},"to":${to},"count":${count}}`;
+    });
+    return `${JSON.stringify(job.head).slice(0, -1)},"context":${job.raw.context},"output":${job.raw.output},"value":${job.raw.value},"moves":[${moves.join(',')}]}`;
   }
 
   timeline(key: string): TimelineEntry[] {
@@ -128,6 +139,8 @@ export class JobStore {
           connected: true,
         },
         raw: { context: 'null', output: 'null', value: 'null' },
+        moves: new Map(),
+        movesBytes: 0,
         state: '',
         timeline: new Ring(this.options.historyLimit),
         timelineBytes: 0,
@@ -170,7 +183,9 @@ export class JobStore {
     const wasActive = head.status === 'active';
     if (typeof s.status === 'string') head.status = clip(s.status, MAX_FIELD_CHARS);
     if ('value' in s) {
+      const before = job.raw.value;
       job.raw.value = capped(s.value, MAX_VALUE_CHARS, () => '[state value too large]');
+      if (before !== job.raw.value && before !== 'null') this.moved(job, before, job.raw.value);
       job.state = clip(stateLabel(s.value), MAX_DETAIL_CHARS);
     }
     if (Array.isArray(s.tags)) head.tags = s.tags.filter((t): t is string => typeof t === 'string').slice(0, MAX_TAGS).map((t) => clip(t, MAX_FIELD_CHARS));
@@ -189,6 +204,16 @@ export class JobStore {
     head.updatedAt = Math.max(head.updatedAt, at);
     this.noteChanges(key, job, context, output, at, wasActive);
     this.changed(key, job);
+  }
+
+  /** Counts a change of state; past `MAX_MOVES` distinct ones, only those already known are counted. */
+  private moved(job: Job, from: string, to: string): void {
+    if (from.length > MAX_MOVE_VALUE_CHARS || to.length > MAX_MOVE_VALUE_CHARS) return;
+    const pair = `${from}\u0000${to}`;
+    const count = job.moves.get(pair);
+    if (count === undefined && job.moves.size >= MAX_MOVES) return;
+    job.moves.set(pair, (count ?? 0) + 1);
+    if (count === undefined) job.movesBytes += ENTRY_OVERHEAD_BYTES + sizeOf(pair);
   }
 
   /** The producer went away: its jobs stay listed, marked as no longer live. */
@@ -254,7 +279,7 @@ export class JobStore {
 
   /** Recounts a job's bytes, marks it for the next batch, and makes room if the store is now over a bound. */
   private changed(key: string, job: Job): void {
-    const bytes = JOB_OVERHEAD_BYTES + sizeOf(JSON.stringify(job.head)) + sizeOf(job.raw.context) + sizeOf(job.raw.output) + sizeOf(job.raw.value) + job.timelineBytes;
+    const bytes = JOB_OVERHEAD_BYTES + sizeOf(JSON.stringify(job.head)) + sizeOf(job.raw.context) + sizeOf(job.raw.output) + sizeOf(job.raw.value) + job.timelineBytes + job.movesBytes;
     this.producers.get(job.producer)!.bytes += bytes - job.bytes;
     this.totalBytes += bytes - job.bytes;
     job.bytes = bytes;

@@ -55,6 +55,8 @@ export interface JobView {
   connected: boolean;
   context: Record<string, unknown> | null;
   output: unknown;
+  /** The changes of state the job made (state values before and after, and how often), for visited/taken marks. */
+  moves: Array<{ from: unknown; to: unknown; count: number }>;
 }
 
 export interface HubStats {

@@ -19,10 +19,9 @@ interface Chart {
   card: HTMLElement;
   view: ChartView | null;
   zoom: 'fit' | number;
+  /** Request regions the reader opened; every other one is drawn collapsed. */
+  expanded: Set<string>;
 }
-
-/** Below this scale a fitted chart's labels get too small to read: the job view zooms in and scrolls instead. */
-const MIN_READABLE_SCALE = 0.72;
 
 const state = {
   charts: new Map<string, Chart>(),
@@ -134,7 +133,7 @@ function setCharts(sources: ChartSource[]): void {
       ),
       body,
     );
-    const chart: Chart = { source, card, view: null, zoom: 'fit' };
+    const chart: Chart = { source, card, view: null, zoom: 'fit', expanded: new Set() };
     zoomButton.addEventListener('click', () => {
       chart.zoom = chart.zoom === 'fit' ? 1 : 'fit';
       chart.view?.setZoom(chart.zoom);
@@ -142,23 +141,33 @@ function setCharts(sources: ChartSource[]): void {
     });
     state.charts.set(source.id, chart);
     chartsHost.append(card);
-    layoutQueue = layoutQueue.then(async () => {
-      try {
-        const model = describeChart(source.config);
-        const layout = await layoutChart(model, measure, elk);
-        chart.view = new ChartView(model, layout);
-        chart.view.setZoom(chart.zoom);
-        body.replaceChildren(chart.view.svg);
-        const transitions = model.edges.reduce((n, e) => n + e.lines.length, 0);
-        card.querySelector('.chart-meta')!.textContent = `${model.states.size} states · ${transitions} transitions`;
-        card.setAttribute('data-ready', 'true');
-      } catch (error) {
-        body.replaceChildren(h('p', { class: 'warn' }, `Could not draw this chart: ${String(error)}`));
-      }
-      scheduleRender();
-    });
+    drawChart(chart);
   }
   renderFilters();
+}
+
+/** Lays the chart out (again, after a region was opened or folded) and puts the drawing in its card. */
+function drawChart(chart: Chart): void {
+  const body = chart.card.querySelector<HTMLElement>('.chart-body')!;
+  layoutQueue = layoutQueue.then(async () => {
+    try {
+      const model = describeChart(chart.source.config, { expanded: chart.expanded });
+      const layout = await layoutChart(model, measure, elk);
+      chart.view = new ChartView(model, layout, (id) => {
+        if (!chart.expanded.delete(id)) chart.expanded.add(id);
+        drawChart(chart);
+      });
+      chart.view.setZoom(chart.zoom);
+      body.replaceChildren(chart.view.svg);
+      const hidden = [...model.states.values()].reduce((n, s) => n + s.hidden, 0);
+      chart.card.querySelector('.chart-meta')!.textContent = `${model.states.size} states${hidden ? ` (${hidden} folded)` : ''} · ${model.edges.length} arrows`;
+      chart.card.setAttribute('data-ready', 'true');
+      revealPending = true;
+    } catch (error) {
+      body.replaceChildren(h('p', { class: 'warn' }, `Could not draw this chart: ${String(error)}`));
+    }
+    scheduleRender();
+  });
 }
 
 // ---- rendering -----------------------------------------------------------------------------------
@@ -233,7 +242,7 @@ function render(): void {
   for (const chart of state.charts.values()) {
     const shown = !job || job.provider === chart.source.id;
     chart.card.hidden = !shown;
-    chart.view?.light(job && shown ? job.value : undefined, job && job.status !== 'active' ? (job.outcome ?? job.status) : null);
+    chart.view?.light(job && shown ? job.value : undefined, job && job.status !== 'active' ? (job.outcome ?? job.status) : null, job?.moves ?? []);
   }
   if (!job) {
     timelineEl = null;
@@ -243,9 +252,6 @@ function render(): void {
   const chart = state.charts.get(job.provider);
   if (chart?.view && revealPending) {
     revealPending = false;
-    const body = chart.card.querySelector<HTMLElement>('.chart-body')!;
-    const fitScale = (body.clientWidth - 32) / chart.view.naturalWidth;
-    if (chart.zoom === 'fit' && fitScale < MIN_READABLE_SCALE) chart.view.setZoom(MIN_READABLE_SCALE);
     requestAnimationFrame(() => chart.view?.revealActive());
   }
   const header = jobHeader(job, colorOf(job.provider), now, () => select(null));

@@ -72,6 +72,8 @@ export class JobStore {
   private readonly removed = new Set<string>();
   private entries: Array<{ key: string; entry: TimelineEntry }> = [];
   evicted = 0;
+  /** Producers that said they take person events back (jobcharts' `inspect()`). */
+  private readonly answering = new Set<string>();
 
   constructor(private readonly options: JobStoreOptions) {}
 
@@ -137,6 +139,7 @@ export class JobStore {
           startedAt: at,
           updatedAt: at,
           connected: true,
+          acceptsEvents: this.answering.has(producer),
         },
         raw: { context: 'null', output: 'null', value: 'null' },
         moves: new Map(),
@@ -216,8 +219,25 @@ export class JobStore {
     if (count === undefined) job.movesBytes += ENTRY_OVERHEAD_BYTES + sizeOf(pair);
   }
 
+  /** Where a person's event for this job goes: its producer connection and session id, if it takes events. */
+  target(key: string): { producer: string; sessionId: string; active: boolean } | null {
+    const job = this.jobs.get(key);
+    if (!job || !job.head.acceptsEvents || !job.head.connected) return null;
+    return { producer: job.producer, sessionId: job.head.sessionId, active: job.head.status === 'active' };
+  }
+
+  /** A producer said it takes person events: its jobs, present and future, offer the page's actions. */
+  answers(producer: string): void {
+    this.answering.add(producer);
+    for (const key of this.producers.get(producer)?.keys ?? []) {
+      this.jobs.get(key)!.head.acceptsEvents = true;
+      this.dirty.add(key);
+    }
+  }
+
   /** The producer went away: its jobs stay listed, marked as no longer live. */
   disconnected(producer: string): void {
+    this.answering.delete(producer);
     for (const key of this.producers.get(producer)?.keys ?? []) {
       const job = this.jobs.get(key)!;
       if (job.head.connected) {

@@ -1,3 +1,5 @@
+import type { PersonEvent } from '../src/inspect/person-events.js';
+
 /** What the hub and the page say to each other over the page's WebSocket (`PAGE_SOCKET_PATH`). */
 
 /** Producers may use any other path; the page uses this one. */
@@ -53,6 +55,8 @@ export interface JobView {
   updatedAt: number;
   /** False once its producer has disconnected. */
   connected: boolean;
+  /** Its producer connected with jobcharts' `inspect()`, which takes CANCEL, ANSWER and PAID back from the page. */
+  acceptsEvents: boolean;
   context: Record<string, unknown> | null;
   output: unknown;
   /** The changes of state the job made (state values before and after, and how often), for visited/taken marks. */
@@ -77,6 +81,8 @@ export type HubMessage =
   | { type: 'hello'; charts: ChartSource[]; jobs: JobView[]; stats: HubStats; inspectUrl: string }
   | { type: 'charts'; charts: ChartSource[] }
   | { type: 'update'; jobs: JobView[]; removed: string[]; entries: Array<{ key: string; entry: TimelineEntry }>; stats: HubStats }
-  | { type: 'timeline'; key: string; entries: TimelineEntry[] };
+  | { type: 'timeline'; key: string; entries: TimelineEntry[] }
+  /** What became of a page's `send`: delivered to the job's producer, or why not. */
+  | { type: 'sent'; key: string; ok: boolean; reason?: string };
 
-export type PageMessage = { type: 'timeline'; key: string };
+export type PageMessage = { type: 'timeline'; key: string } | { type: 'send'; key: string; event: PersonEvent };

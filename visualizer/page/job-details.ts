@@ -1,5 +1,6 @@
 import type { JobView, TimelineEntry } from '../protocol.js';
 import { stateLabel } from '../state-value.js';
+import { offerText } from './actions.js';
 import { h } from './dom.js';
 import { formatAge, formatClock, formatDuration, percent } from '../format.js';
 
@@ -122,15 +123,6 @@ export function contextCard(job: JobView, now: number): HTMLElement {
 function offersOf(c: Json): unknown[] {
   for (const candidate of [c.offers, obj(c.payment)?.offers, obj(c.paymentRequired)?.offers]) if (Array.isArray(candidate)) return candidate;
   return [];
-}
-
-function offerText(offer: unknown): string {
-  const o = obj(offer);
-  if (!o) return String(offer);
-  const parts = [str(o.id), str(o.title) ?? str(o.description), o.amount !== undefined ? `${String(o.amount)} ${str(o.currency) ?? ''}`.trim() : null];
-  const methods = Array.isArray(o.payment_methods) ? o.payment_methods.join(', ') : Array.isArray(o.paymentMethods) ? o.paymentMethods.join(', ') : null;
-  if (methods) parts.push(`via ${methods}`);
-  return parts.filter(Boolean).join(' · ') || JSON.stringify(o);
 }
 
 const KIND_LABEL: Record<TimelineEntry['kind'], string> = {

@@ -61,7 +61,7 @@ function collapsedNotes(state: StateInfo): PlacedState['notes'] {
 }
 
 const SPACING: Record<string, string> = {
-  'elk.layered.spacing.nodeNodeBetweenLayers': '24',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '16',
   'elk.layered.spacing.edgeNodeBetweenLayers': '10',
   'elk.layered.spacing.edgeEdgeBetweenLayers': '6',
   'elk.spacing.nodeNode': '18',

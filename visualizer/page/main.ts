@@ -2,6 +2,7 @@ import { PAGE_SOCKET_PATH, TOKEN_PARAM, type ChartSource, type HubMessage, type 
 import { ChartView } from './chart-view.js';
 import { describeChart } from './describe.js';
 import { h } from './dom.js';
+import { ActionPanel } from './actions.js';
 import { contextCard, jobHeader, timelineCard } from './job-details.js';
 import { JobList } from './jobs-list.js';
 import ELK from 'elkjs/lib/elk-api.js';
@@ -61,7 +62,9 @@ const emptyJobs = h(
   h('p', { class: 'muted' }, 'Start a job with the inspector attached:'),
   snippet,
 );
-const jobPanel = h('section', { class: 'job-panel', hidden: true });
+const actions = new ActionPanel((key, event) => send({ type: 'send', key, event }));
+const headerHost = h('div', { class: 'job-header-host' });
+const jobPanel = h('section', { class: 'job-panel', hidden: true }, headerHost, actions.element);
 const detailColumn = h('aside', { class: 'detail-column', hidden: true });
 const atlasHead = h(
   'div',
@@ -245,6 +248,7 @@ function render(): void {
     chart.view?.light(job && shown ? job.value : undefined, job && job.status !== 'active' ? (job.outcome ?? job.status) : null, job?.moves ?? []);
   }
   if (!job) {
+    actions.update(undefined, false);
     timelineEl = null;
     for (const c of state.charts.values()) c.view?.setZoom(c.zoom);
     return;
@@ -258,8 +262,9 @@ function render(): void {
   const timeline = timelineCard(state.timelines.get(job.key) ?? [], timelineEl);
   timelineEl = timeline;
   detailColumn.replaceChildren(contextCard(job, now), timeline);
-  jobPanel.replaceChildren(header);
-  if (!chart) jobPanel.append(h('p', { class: 'warn' }, `No chart known for ${job.provider}: its producer sent no definition.`));
+  headerHost.replaceChildren(header);
+  actions.update(job, false);
+  if (!chart) headerHost.append(h('p', { class: 'warn' }, `No chart known for ${job.provider}: its producer sent no definition.`));
 }
 
 // Ages and countdowns move even when nothing arrives.
@@ -313,6 +318,9 @@ function receive(message: HubMessage): void {
       appendEntries(message.key, message.entries);
       fetchedTimelines.add(message.key);
       break;
+    case 'sent':
+      actions.result(message.key, message.ok, message.reason);
+      return;
   }
   scheduleRender();
 }

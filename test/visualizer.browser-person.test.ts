@@ -112,6 +112,27 @@ describe.skipIf(!browserTestsRun)('the visualizer page: readable charts, acting 
     expect(await job.outcome).toBe('succeeded');
     await active('cata.succeeded').waitFor();
     await page.locator('.job-header .pill', { hasText: 'succeeded' }).waitFor();
+    // Where it has been: the question's state visited, the way into it taken once.
+    await page.locator('[data-state-id="cata.needsClarification"][data-visited="true"]').waitFor();
+    const into = page.locator('.edge[data-source="cata.polling"][data-target="cata.needsClarification"]');
+    await expect(into.getAttribute('data-taken')).resolves.toBe('1');
+    expect(await page.locator('[data-state-id="cata.failed"][data-visited="true"]').count()).toBe(0);
+
+    // Replay: the entry where the job waited for a person shows it waiting, the chart and the context alike.
+    const person = page.locator('.tl[data-kind="person"][data-timeline-index]').first();
+    await person.click();
+    await active('cata.needsClarification.awaitingAnswer').waitFor();
+    expect(await page.locator('[data-state-id="cata.succeeded"]').getAttribute('data-active')).toBe('false');
+    await expect(page.locator('[data-testid="clarification"]').textContent()).resolves.toContain('Which field lists the outlets?');
+    const index = Number(await person.getAttribute('data-timeline-index'));
+    await page.keyboard.press('ArrowLeft');
+    await page.locator(`.tl[data-timeline-index="${index - 1}"][aria-selected="true"]`).waitFor();
+    await page.keyboard.press('ArrowRight');
+    await page.locator(`.tl[data-timeline-index="${index}"][aria-selected="true"]`).waitFor();
+    await active('cata.needsClarification.awaitingAnswer').waitFor();
+    await page.locator('[data-action="live"]').click();
+    await active('cata.succeeded').waitFor();
+    expect(await page.locator('.replay-bar').count()).toBe(0);
   }, 60_000);
 
   it('says “I have paid” for a markdown2pdf offer from the page: the job in another process succeeds', async () => {

@@ -44,6 +44,8 @@ interface Job {
   state: string;
   timeline: Ring<TimelineEntry>;
   timelineBytes: number;
+  /** Entries noted from events whose snapshot has not come yet: that snapshot is the state they show in replay. */
+  unsettled: TimelineEntry[];
   bytes: number;
   requests: number;
   wakeAt: number | null;
@@ -147,6 +149,7 @@ export class JobStore {
         state: '',
         timeline: new Ring(this.options.historyLimit),
         timelineBytes: 0,
+        unsettled: [],
         bytes: 0,
         requests: 0,
         wakeAt: null,
@@ -205,7 +208,10 @@ export class JobStore {
     const outcome = str(output?.status) ?? str(obj(context?.outcome)?.status);
     if (outcome !== null) head.outcome = clip(outcome, MAX_FIELD_CHARS);
     head.updatedAt = Math.max(head.updatedAt, at);
+    for (const entry of job.unsettled.splice(0)) this.moment(job, entry);
     this.noteChanges(key, job, context, output, at, wasActive);
+    // What this snapshot noted already shows the state it led to.
+    job.unsettled.length = 0;
     this.changed(key, job);
   }
 
@@ -291,10 +297,22 @@ export class JobStore {
       title: clip(entry.title, MAX_TITLE_CHARS),
       ...(entry.detail === undefined ? {} : { detail: clip(entry.detail, MAX_DETAIL_CHARS) }),
     };
+    this.moment(job, full);
+    // From an event: the snapshot that follows it shows where it led.
+    if (entry.kind !== 'end') job.unsettled.push(full);
     const dropped = job.timeline.push(full);
     job.timelineBytes += entryBytes(full) - (dropped ? entryBytes(dropped) : 0);
     this.entries.push({ key, entry: full });
     if (this.entries.length >= 2 * MAX_PENDING_ENTRIES) this.entries = this.entries.slice(-MAX_PENDING_ENTRIES);
+  }
+
+  /** Notes on `entry` the job as it is now, for replay: its state value and its context, summarised past a bound. */
+  private moment(job: Job, entry: TimelineEntry): void {
+    const before = entry.value === undefined ? 0 : entryBytes(entry);
+    entry.value = JSON.parse(job.raw.value);
+    const context = job.raw.context.length <= MAX_MOMENT_CONTEXT_CHARS ? job.raw.context : JSON.stringify(summaryOf(JSON.parse(job.raw.context), CONTEXT_SUMMARY, job.raw.context.length, MAX_MOMENT_CONTEXT_CHARS));
+    entry.context = JSON.parse(context);
+    if (before) job.timelineBytes += entryBytes(entry) - before;
   }
 
   /** Recounts a job's bytes, marks it for the next batch, and makes room if the store is now over a bound. */
@@ -354,7 +372,11 @@ export class JobStore {
   }
 }
 
-const entryBytes = (entry: TimelineEntry): number => ENTRY_OVERHEAD_BYTES + sizeOf(entry.title) + sizeOf(entry.detail ?? '');
+/** Characters of context kept per timeline entry for replay; a larger one keeps its summary. */
+const MAX_MOMENT_CONTEXT_CHARS = 4_096;
+
+const entryBytes = (entry: TimelineEntry): number =>
+  ENTRY_OVERHEAD_BYTES + sizeOf(entry.title) + sizeOf(entry.detail ?? '') + sizeOf(JSON.stringify(entry.value ?? null)) + sizeOf(JSON.stringify(entry.context ?? null));
 
 /** `value` as JSON text, or the JSON of `instead(size)` when its text is longer than `max` characters. */
 function capped(value: unknown, max: number, instead: (size: number) => unknown): string {

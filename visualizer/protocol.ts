@@ -31,6 +31,9 @@ export interface TimelineEntry {
   kind: TimelineKind;
   title: string;
   detail?: string;
+  /** The job as it was just after this entry, for replay: its state value and its context (summarised if large). */
+  value?: unknown;
+  context?: Record<string, unknown> | null;
 }
 
 /** One live (or finished) job as the page lists and details it. Everything in it has been redacted. */

@@ -29,6 +29,8 @@ const state = {
   jobs: new Map<string, JobView>(),
   timelines: new Map<string, TimelineEntry[]>(),
   selected: null as string | null,
+  /** The timeline entry being replayed for the selected job (its index), or null: live. */
+  replay: null as number | null,
   filter: 'all',
   connected: false,
   stats: null as HubStats | null,
@@ -108,6 +110,7 @@ let revealPending = false;
 const fetchedTimelines = new Set<string>();
 
 function select(key: string | null): void {
+  if (key !== state.selected) state.replay = null;
   state.selected = key;
   revealPending = key !== null;
   if (key && !fetchedTimelines.has(key)) send({ type: 'timeline', key });
@@ -258,14 +261,61 @@ function render(): void {
     revealPending = false;
     requestAnimationFrame(() => chart.view?.revealActive());
   }
+  const entries = (state.timelines.get(job.key) ?? []).slice(-TIMELINE_LIMIT);
+  if (state.replay !== null && state.replay >= entries.length) state.replay = null;
+  const moment = state.replay === null ? null : entries[state.replay];
+  const shownJob = moment ? { ...job, value: moment.value ?? job.value, context: moment.context ?? job.context } : job;
+  if (moment && chart?.view) chart.view.light(shownJob.value, null, replayMoves(entries, state.replay!));
   const header = jobHeader(job, colorOf(job.provider), now, () => select(null));
-  const timeline = timelineCard(state.timelines.get(job.key) ?? [], timelineEl);
+  const timeline = timelineCard(entries, timelineEl, state.replay, (index) => replayAt(index));
   timelineEl = timeline;
-  detailColumn.replaceChildren(contextCard(job, now), timeline);
-  headerHost.replaceChildren(header);
-  actions.update(job, false);
+  detailColumn.replaceChildren(contextCard(shownJob, now), timeline);
+  headerHost.replaceChildren(header, ...(moment ? [replayBar(moment, state.replay!, entries.length)] : []));
+  actions.update(job, moment !== null);
   if (!chart) headerHost.append(h('p', { class: 'warn' }, `No chart known for ${job.provider}: its producer sent no definition.`));
 }
+
+// ---- replay ----------------------------------------------------------------------------------------
+/** Shows the selected job as it was at timeline entry `index` (null: live again). */
+function replayAt(index: number | null): void {
+  const count = state.selected ? (state.timelines.get(state.selected)?.length ?? 0) : 0;
+  state.replay = index === null || count === 0 ? null : Math.max(0, Math.min(count - 1, index));
+  scheduleRender(true);
+}
+
+/** The moves a job had made by entry `index`: consecutive states of the entries up to it. */
+function replayMoves(entries: TimelineEntry[], index: number): Array<{ from: unknown; to: unknown; count: number }> {
+  const moves: Array<{ from: unknown; to: unknown; count: number }> = [];
+  for (let i = 1; i <= index; i++) {
+    const [from, to] = [entries[i - 1].value, entries[i].value];
+    if (from !== undefined && to !== undefined && JSON.stringify(from) !== JSON.stringify(to)) moves.push({ from, to, count: 1 });
+  }
+  return moves;
+}
+
+function replayBar(entry: TimelineEntry, index: number, count: number): HTMLElement {
+  const live = h('button', { class: 'ghost-button', type: 'button', 'data-action': 'live' }, 'Back to live');
+  live.addEventListener('click', () => replayAt(null));
+  return h(
+    'div',
+    { class: 'replay-bar', role: 'status', 'data-replay-index': index },
+    h('strong', {}, `Replay ${index + 1} of ${count}`),
+    h('span', { class: 'muted' }, `${entry.title} · ← → step, Esc back to live`),
+    live,
+  );
+}
+
+document.addEventListener('keydown', (event) => {
+  if (!state.selected || (event.target as HTMLElement).closest('input, textarea, select')) return;
+  const count = state.timelines.get(state.selected)?.length ?? 0;
+  if (count === 0) return;
+  const at = state.replay;
+  if (event.key === 'ArrowLeft' || event.key === 'ArrowUp') replayAt(at === null ? count - 1 : at - 1);
+  else if (event.key === 'ArrowRight' || event.key === 'ArrowDown') replayAt(at === null ? null : at + 1 >= count ? null : at + 1);
+  else if (event.key === 'Escape' && at !== null) replayAt(null);
+  else return;
+  event.preventDefault();
+});
 
 // Ages and countdowns move even when nothing arrives.
 setInterval(() => scheduleRender(), 1000);

@@ -106,6 +106,8 @@ function colorOf(provider: string): string {
 }
 
 let revealPending = false;
+/** The job and state the chart was last centred on. */
+let revealedAt = '';
 /** Jobs whose whole history the hub has sent (batches carry only what is new). */
 const fetchedTimelines = new Set<string>();
 
@@ -257,8 +259,12 @@ function render(): void {
     return;
   }
   const chart = state.charts.get(job.provider);
+  // The job view follows the job: centred on its active state whenever that changes (or a moment is replayed).
+  const where = JSON.stringify([job.key, state.replay === null ? job.value : state.replay]);
+  if (where !== revealedAt) revealPending = true;
   if (chart?.view && revealPending) {
     revealPending = false;
+    revealedAt = where;
     requestAnimationFrame(() => chart.view?.revealActive());
   }
   const entries = (state.timelines.get(job.key) ?? []).slice(-TIMELINE_LIMIT);

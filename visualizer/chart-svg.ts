@@ -35,7 +35,7 @@ export const estimateTextWidth: Measure = (text, font) => {
 export async function chartSvg(source: ChartSource): Promise<string> {
   const model = describeChart(source.config);
   const layout = await layoutChart(model, estimateTextWidth, new ELK());
-  const view = new ChartView(model, layout, svgDocument as unknown as SvgDocument);
+  const view = new ChartView(model, layout, () => {}, svgDocument as unknown as SvgDocument);
   const svg = view.svg as unknown as SvgElement;
   svg.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   const style = svgDocument.createElementNS('', 'style');

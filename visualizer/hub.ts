@@ -1,4 +1,5 @@
 import type { RawData, WebSocket } from 'ws';
+import { PERSON_EVENT_FRAME, personEvent, PRODUCER_HELLO } from '../src/inspect/person-events.js';
 import { Redactor } from '../src/inspect/redact.js';
 import { JobStore } from './jobs.js';
 import { clip, DEFAULT_LIMITS, MAX_FIELD_CHARS, PRODUCER_SECRET_LIMITS, type HubLimits } from './limits.js';
@@ -48,6 +49,8 @@ export class Hub {
    * own frames only, so no producer can teach the hub a common word and cut it out of other producers' jobs.
    */
   private readonly redactors = new Map<string, Redactor>();
+  /** Each producer connection's socket by its prefix: where a person's event for one of its jobs is sent. */
+  private readonly producerSockets = new Map<string, WebSocket>();
   private readonly maxFrameBytes: number;
   private readonly flushMs: number;
   private nextConnection = 1;
@@ -100,11 +103,13 @@ export class Hub {
     const prefix = `c${this.nextConnection++}/`;
     this.producers.add(socket);
     this.redactors.set(prefix, new Redactor([], PRODUCER_SECRET_LIMITS));
+    this.producerSockets.set(prefix, socket);
     socket.on('message', (data, isBinary) => this.receive(prefix, data, isBinary));
     socket.on('error', () => socket.terminate());
     socket.on('close', () => {
       this.producers.delete(socket);
       this.redactors.delete(prefix);
+      this.producerSockets.delete(prefix);
       this.store.disconnected(prefix);
       this.scheduleFlush();
     });
@@ -173,7 +178,9 @@ export class Hub {
     const key = prefix + frame.sessionId;
     const at = Number(frame.createdAt);
     const time = Number.isFinite(at) && at > 0 ? at : Date.now();
-    if (frame.type === '@xstate.actor') {
+    if (frame.type === PRODUCER_HELLO) {
+      this.store.answers(prefix);
+    } else if (frame.type === '@xstate.actor') {
       const isRoot = frame.parentId === undefined || frame.parentId === null;
       if (!isRoot) return;
       const definition = frame.definition as { id?: unknown } | undefined;
@@ -215,7 +222,25 @@ export class Hub {
     if (page.socket.bufferedAmount > PAGE_BACKLOG_BYTES) return;
     if (message?.type === 'timeline' && typeof message.key === 'string') {
       this.send(page, JSON.stringify({ type: 'timeline', key: message.key, entries: this.store.timeline(message.key) }));
+    } else if (message?.type === 'send' && typeof message.key === 'string') {
+      const reason = this.deliver(message.key, message.event);
+      this.send(page, JSON.stringify({ type: 'sent', key: message.key, ok: reason === null, ...(reason ? { reason } : {}) }));
     }
+  }
+
+  /**
+   * A person's event from a page (only pages, which hold the page token, get here) to the job's producer, which
+   * hands it to the job's actor. Only CANCEL, ANSWER with its text and PAID pass. Returns why not, or null.
+   */
+  private deliver(key: string, value: unknown): string | null {
+    const event = personEvent(value);
+    if (!event) return 'only CANCEL, ANSWER (with text) and PAID are accepted';
+    const target = this.store.target(key);
+    const socket = target ? this.producerSockets.get(target.producer) : undefined;
+    if (!target || !socket || socket.readyState !== socket.OPEN) return 'this job’s producer does not take events back (or is gone)';
+    if (!target.active) return 'the job has ended';
+    socket.send(JSON.stringify({ type: PERSON_EVENT_FRAME, sessionId: target.sessionId, event }));
+    return null;
   }
 
   /** `hello`: the registry's charts and a first chunk of jobs; the rest follows as the page reads (`feed`). */

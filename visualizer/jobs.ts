@@ -22,7 +22,11 @@ export type JobStoreOptions = Pick<HubLimits, 'historyLimit' | 'maxJobs' | 'maxS
 type Json = Record<string, unknown>;
 
 /** A job's view without its three large parts, which are kept as JSON text (see `Job.raw`). */
-type JobHead = Omit<JobView, 'context' | 'output' | 'value'>;
+type JobHead = Omit<JobView, 'context' | 'output' | 'value' | 'moves'>;
+
+/** Distinct changes of state kept per job (each with its count), and the longest state value a move may name. */
+const MAX_MOVES = 64;
+const MAX_MOVE_VALUE_CHARS = 512;
 
 interface Job {
   /** The producer connection it came from (`c12/`): jobs are counted, and evicted, per producer. */
@@ -33,10 +37,15 @@ interface Job {
    * a character), where the parsed objects of an adversarial frame could take several times their JSON size.
    */
   raw: { context: string; output: string; value: string };
+  /** `from` and `to` state values as JSON text, joined by a NUL → how often the job made that move. */
+  moves: Map<string, number>;
+  movesBytes: number;
   /** The state in words, for request entries. */
   state: string;
   timeline: Ring<TimelineEntry>;
   timelineBytes: number;
+  /** Entries noted from events whose snapshot has not come yet: that snapshot is the state they show in replay. */
+  unsettled: TimelineEntry[];
   bytes: number;
   requests: number;
   wakeAt: number | null;
@@ -65,6 +74,8 @@ export class JobStore {
   private readonly removed = new Set<string>();
   private entries: Array<{ key: string; entry: TimelineEntry }> = [];
   evicted = 0;
+  /** Producers that said they take person events back (jobcharts' `inspect()`). */
+  private readonly answering = new Set<string>();
 
   constructor(private readonly options: JobStoreOptions) {}
 
@@ -89,7 +100,11 @@ export class JobStore {
   viewText(key: string): string | undefined {
     const job = this.jobs.get(key);
     if (!job) return undefined;
-    return `${JSON.stringify(job.head).slice(0, -1)},"context":${job.raw.context},"output":${job.raw.output},"value":${job.raw.value}}`;
+    const moves = [...job.moves].map(([pair, count]) => {
+      const [from, to] = pair.split('\u0000');
+      return `{"from":${from},"to":${to},"count":${count}}`;
+    });
+    return `${JSON.stringify(job.head).slice(0, -1)},"context":${job.raw.context},"output":${job.raw.output},"value":${job.raw.value},"moves":[${moves.join(',')}]}`;
   }
 
   timeline(key: string): TimelineEntry[] {
@@ -126,11 +141,15 @@ export class JobStore {
           startedAt: at,
           updatedAt: at,
           connected: true,
+          acceptsEvents: this.answering.has(producer),
         },
         raw: { context: 'null', output: 'null', value: 'null' },
+        moves: new Map(),
+        movesBytes: 0,
         state: '',
         timeline: new Ring(this.options.historyLimit),
         timelineBytes: 0,
+        unsettled: [],
         bytes: 0,
         requests: 0,
         wakeAt: null,
@@ -170,7 +189,9 @@ export class JobStore {
     const wasActive = head.status === 'active';
     if (typeof s.status === 'string') head.status = clip(s.status, MAX_FIELD_CHARS);
     if ('value' in s) {
+      const before = job.raw.value;
       job.raw.value = capped(s.value, MAX_VALUE_CHARS, () => '[state value too large]');
+      if (before !== job.raw.value && before !== 'null') this.moved(job, before, job.raw.value);
       job.state = clip(stateLabel(s.value), MAX_DETAIL_CHARS);
     }
     if (Array.isArray(s.tags)) head.tags = s.tags.filter((t): t is string => typeof t === 'string').slice(0, MAX_TAGS).map((t) => clip(t, MAX_FIELD_CHARS));
@@ -187,12 +208,42 @@ export class JobStore {
     const outcome = str(output?.status) ?? str(obj(context?.outcome)?.status);
     if (outcome !== null) head.outcome = clip(outcome, MAX_FIELD_CHARS);
     head.updatedAt = Math.max(head.updatedAt, at);
+    for (const entry of job.unsettled.splice(0)) this.moment(job, entry);
     this.noteChanges(key, job, context, output, at, wasActive);
+    // What this snapshot noted already shows the state it led to.
+    job.unsettled.length = 0;
     this.changed(key, job);
+  }
+
+  /** Counts a change of state; past `MAX_MOVES` distinct ones, only those already known are counted. */
+  private moved(job: Job, from: string, to: string): void {
+    if (from.length > MAX_MOVE_VALUE_CHARS || to.length > MAX_MOVE_VALUE_CHARS) return;
+    const pair = `${from}\u0000${to}`;
+    const count = job.moves.get(pair);
+    if (count === undefined && job.moves.size >= MAX_MOVES) return;
+    job.moves.set(pair, (count ?? 0) + 1);
+    if (count === undefined) job.movesBytes += ENTRY_OVERHEAD_BYTES + sizeOf(pair);
+  }
+
+  /** Where a person's event for this job goes: its producer connection and session id, if it takes events. */
+  target(key: string): { producer: string; sessionId: string; active: boolean } | null {
+    const job = this.jobs.get(key);
+    if (!job || !job.head.acceptsEvents || !job.head.connected) return null;
+    return { producer: job.producer, sessionId: job.head.sessionId, active: job.head.status === 'active' };
+  }
+
+  /** A producer said it takes person events: its jobs, present and future, offer the page's actions. */
+  answers(producer: string): void {
+    this.answering.add(producer);
+    for (const key of this.producers.get(producer)?.keys ?? []) {
+      this.jobs.get(key)!.head.acceptsEvents = true;
+      this.dirty.add(key);
+    }
   }
 
   /** The producer went away: its jobs stay listed, marked as no longer live. */
   disconnected(producer: string): void {
+    this.answering.delete(producer);
     for (const key of this.producers.get(producer)?.keys ?? []) {
       const job = this.jobs.get(key)!;
       if (job.head.connected) {
@@ -246,15 +297,27 @@ export class JobStore {
       title: clip(entry.title, MAX_TITLE_CHARS),
       ...(entry.detail === undefined ? {} : { detail: clip(entry.detail, MAX_DETAIL_CHARS) }),
     };
+    this.moment(job, full);
+    // From an event: the snapshot that follows it shows where it led.
+    if (entry.kind !== 'end') job.unsettled.push(full);
     const dropped = job.timeline.push(full);
     job.timelineBytes += entryBytes(full) - (dropped ? entryBytes(dropped) : 0);
     this.entries.push({ key, entry: full });
     if (this.entries.length >= 2 * MAX_PENDING_ENTRIES) this.entries = this.entries.slice(-MAX_PENDING_ENTRIES);
   }
 
+  /** Notes on `entry` the job as it is now, for replay: its state value and its context, summarised past a bound. */
+  private moment(job: Job, entry: TimelineEntry): void {
+    const before = entry.value === undefined ? 0 : entryBytes(entry);
+    entry.value = JSON.parse(job.raw.value);
+    const context = job.raw.context.length <= MAX_MOMENT_CONTEXT_CHARS ? job.raw.context : JSON.stringify(summaryOf(JSON.parse(job.raw.context), CONTEXT_SUMMARY, job.raw.context.length, MAX_MOMENT_CONTEXT_CHARS));
+    entry.context = JSON.parse(context);
+    if (before) job.timelineBytes += entryBytes(entry) - before;
+  }
+
   /** Recounts a job's bytes, marks it for the next batch, and makes room if the store is now over a bound. */
   private changed(key: string, job: Job): void {
-    const bytes = JOB_OVERHEAD_BYTES + sizeOf(JSON.stringify(job.head)) + sizeOf(job.raw.context) + sizeOf(job.raw.output) + sizeOf(job.raw.value) + job.timelineBytes;
+    const bytes = JOB_OVERHEAD_BYTES + sizeOf(JSON.stringify(job.head)) + sizeOf(job.raw.context) + sizeOf(job.raw.output) + sizeOf(job.raw.value) + job.timelineBytes + job.movesBytes;
     this.producers.get(job.producer)!.bytes += bytes - job.bytes;
     this.totalBytes += bytes - job.bytes;
     job.bytes = bytes;
@@ -309,7 +372,11 @@ export class JobStore {
   }
 }
 
-const entryBytes = (entry: TimelineEntry): number => ENTRY_OVERHEAD_BYTES + sizeOf(entry.title) + sizeOf(entry.detail ?? '');
+/** Characters of context kept per timeline entry for replay; a larger one keeps its summary. */
+const MAX_MOMENT_CONTEXT_CHARS = 4_096;
+
+const entryBytes = (entry: TimelineEntry): number =>
+  ENTRY_OVERHEAD_BYTES + sizeOf(entry.title) + sizeOf(entry.detail ?? '') + sizeOf(JSON.stringify(entry.value ?? null)) + sizeOf(JSON.stringify(entry.context ?? null));
 
 /** `value` as JSON text, or the JSON of `instead(size)` when its text is longer than `max` characters. */
 function capped(value: unknown, max: number, instead: (size: number) => unknown): string {

@@ -1,3 +1,5 @@
+import type { PersonEvent } from '../src/inspect/person-events.js';
+
 /** What the hub and the page say to each other over the page's WebSocket (`PAGE_SOCKET_PATH`). */
 
 /** Producers may use any other path; the page uses this one. */
@@ -29,6 +31,9 @@ export interface TimelineEntry {
   kind: TimelineKind;
   title: string;
   detail?: string;
+  /** The job as it was just after this entry, for replay: its state value and its context (summarised if large). */
+  value?: unknown;
+  context?: Record<string, unknown> | null;
 }
 
 /** One live (or finished) job as the page lists and details it. Everything in it has been redacted. */
@@ -53,8 +58,12 @@ export interface JobView {
   updatedAt: number;
   /** False once its producer has disconnected. */
   connected: boolean;
+  /** Its producer connected with jobcharts' `inspect()`, which takes CANCEL, ANSWER and PAID back from the page. */
+  acceptsEvents: boolean;
   context: Record<string, unknown> | null;
   output: unknown;
+  /** The changes of state the job made (state values before and after, and how often), for visited/taken marks. */
+  moves: Array<{ from: unknown; to: unknown; count: number }>;
 }
 
 export interface HubStats {
@@ -75,6 +84,8 @@ export type HubMessage =
   | { type: 'hello'; charts: ChartSource[]; jobs: JobView[]; stats: HubStats; inspectUrl: string }
   | { type: 'charts'; charts: ChartSource[] }
   | { type: 'update'; jobs: JobView[]; removed: string[]; entries: Array<{ key: string; entry: TimelineEntry }>; stats: HubStats }
-  | { type: 'timeline'; key: string; entries: TimelineEntry[] };
+  | { type: 'timeline'; key: string; entries: TimelineEntry[] }
+  /** What became of a page's `send`: delivered to the job's producer, or why not. */
+  | { type: 'sent'; key: string; ok: boolean; reason?: string };
 
-export type PageMessage = { type: 'timeline'; key: string };
+export type PageMessage = { type: 'timeline'; key: string } | { type: 'send'; key: string; event: PersonEvent };

@@ -45,6 +45,7 @@ export function rejectionTransitions(chartId: string) {
 /** One request in flight; `actor` sends back one named event. */
 export function requestingState(chartId: string, actor: string): StateConfig {
   return {
+    meta: { jobcharts: { step: 'request', summary: `requests ${actor} · retries · backs off on 429` } },
     tags: 'requesting',
     entry: 'countRequest',
     invoke: { src: actor, input: ({ context }: { context: unknown }) => ({ context }) },
@@ -59,6 +60,7 @@ export function requestingState(chartId: string, actor: string): StateConfig {
  */
 export function waitState(chartId: string, then = 'requesting', viaBudget = false): StateConfig {
   return {
+    meta: { jobcharts: { step: 'wait' } },
     tags: 'waiting',
     always: { guard: 'pastDeadline', target: `#${chartId}.timedOut` },
     // Entering `requesting` clears the wait (`countRequest`); the budget state sets one of its own.
@@ -141,9 +143,23 @@ function unrepeatedCreate(chartId: string, actor: string): StateConfig {
   };
 }
 
+/**
+ * What the visualizer reads from `meta.jobcharts`: a request region (`machinery`) is shared machinery, drawn
+ * collapsed into one box with its summary, so a provider's own states are what the eye meets. Outside such a
+ * region, a `request` step and its `wait` siblings are folded into one box the same way.
+ */
+export interface RequestRegionMeta {
+  jobcharts: { machinery: 'request'; summary: string };
+}
+
+function requestRegionMeta(doing: string): RequestRegionMeta {
+  return { jobcharts: { machinery: 'request', summary: `${doing} · retries · backs off on 429 · waits for budget` } };
+}
+
 /** Creating the job: one request, retried after 429s and transient failures. */
 export function submitStates(chartId: string, actor: string, { idempotent = true }: SubmitOptions = {}): StateConfig {
   return {
+    meta: requestRegionMeta(`requests ${actor}`),
     initial: 'ready',
     states: {
       ready: readyState(),
@@ -166,6 +182,7 @@ export function pollerStates(chartId: string, actor: string, inProgress: readonl
   const requesting = requestingState(chartId, actor);
   const again = { target: 'waiting', actions: 'scheduleNextPoll' } as const;
   return {
+    meta: requestRegionMeta(`polls ${actor}`),
     initial: 'ready',
     states: {
       ready: readyState(),

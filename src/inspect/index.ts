@@ -3,6 +3,7 @@ import type { AnyActorRef, InspectionEvent, Observer } from 'xstate';
 import { startInputOf } from '../core/job.js';
 import { randomBytes, toHex } from '../core/random.js';
 import { stoppableReconnects } from './reconnects.js';
+import { PERSON_EVENT_FRAME, personEvent, PRODUCER_HELLO } from './person-events.js';
 import { Redactor, toPlain } from './redact.js';
 
 export { Redactor, REDACTED, toPlain } from './redact.js';
@@ -51,23 +52,77 @@ export function inspect(options: InspectOptions): JobInspector {
   redactor.learn(tokenIn(options.url));
   const inspector = createWebSocketInspector({
     url: options.url,
+    autoStart: false,
     // Runs on every frame, also on those queued while the socket was still connecting.
     serialize: (event) => markSessions(redactor.redact(toPlain(event)) as typeof event),
-    autoStart: false,
   });
-  const stop = stoppableReconnects(inspector.adapter);
+  const stopReconnects = stoppableReconnects(inspector.adapter);
+  /** The root actors it streams, by session id: where a person's event from the page goes. */
+  const roots = new Map<string, AnyActorRef>();
+  listenBack(inspector.adapter as unknown as SocketHolder, (data) => {
+    const frame = parseFrame(data);
+    const event = personEvent(frame?.event);
+    const actor = typeof frame?.sessionId === 'string' ? roots.get(frame.sessionId) : undefined;
+    if (frame?.type !== PERSON_EVENT_FRAME || !event || !actor || actor.getSnapshot().status !== 'active') return;
+    actor.send(event);
+  });
   inspector.start();
   return {
     next(event) {
-      // The key is in the actor's input, which the `xstate.init` event carries: learn it before any frame is built.
-      if (event.type === '@xstate.actor') redactor.learn(startInputOf(event.actorRef as AnyActorRef).apiKey);
+      if (event.type === '@xstate.actor') {
+        const actor = event.actorRef as AnyActorRef;
+        // The key is in the actor's input, which the `xstate.init` event carries: learn it before any frame is built.
+        redactor.learn(startInputOf(actor).apiKey);
+        if (actor._parent === undefined) roots.set(markSession(actor.sessionId), actor);
+      } else if (event.type === '@xstate.snapshot' && (event.actorRef as AnyActorRef)._parent === undefined && (event.snapshot as { status?: string }).status !== 'active') {
+        roots.delete(markSession(event.actorRef.sessionId));
+      }
       inspector.inspect.next?.(event);
     },
     error() {},
     complete() {},
-    stop,
+    stop() {
+      roots.clear();
+      stopReconnects();
+    },
     sessionIdOf: (actor) => markSession(actor.sessionId),
   };
+}
+
+interface MessageSocket {
+  addEventListener(type: 'message' | 'open', listener: (event: { data?: unknown }) => void): void;
+  send(data: string): void;
+}
+
+/** `@statelyai/inspect`'s WebSocket adapter, which keeps its socket in `ws` and makes a new one on each reconnect. */
+interface SocketHolder {
+  ws?: MessageSocket;
+}
+
+/**
+ * Keeps a channel back from the hub on the inspector's own socket, across its reconnects: each new socket says
+ * first that this producer takes person events, then passes what the hub sends to `onMessage`.
+ */
+function listenBack(adapter: SocketHolder, onMessage: (data: unknown) => void): void {
+  let current: MessageSocket | undefined;
+  Object.defineProperty(adapter, 'ws', {
+    configurable: true,
+    get: () => current,
+    set(socket: MessageSocket) {
+      current = socket;
+      socket.addEventListener('open', () => socket.send(JSON.stringify({ type: PRODUCER_HELLO, sessionId: '', accepts: ['CANCEL', 'ANSWER', 'PAID'] })));
+      socket.addEventListener('message', (event) => onMessage(event.data));
+    },
+  });
+}
+
+function parseFrame(data: unknown): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(String(data));
+    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
 }
 
 function tokenIn(url: string): string | null {

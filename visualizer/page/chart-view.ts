@@ -1,4 +1,4 @@
-import { activeStateIds, type ChartModel } from './describe.js';
+import { activeStateIds, journeyOf, type ChartModel, type Move } from './describe.js';
 import { METRICS, type ChartLayout, type Point } from './layout.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -38,11 +38,13 @@ function towards(from: Point, to: Point, distance: number): Point {
 export class ChartView {
   readonly svg: SVGSVGElement;
   private readonly stateNodes = new Map<string, SVGGElement>();
-  private readonly edgeNodes: Array<{ node: SVGGElement; source: string }> = [];
+  private readonly edgeNodes: Array<{ node: SVGGElement; source: string; id: string }> = [];
 
+  /** `onToggle(stateId)`: a request region's box was clicked (or Enter pressed on it) to open or fold it. */
   constructor(
     readonly model: ChartModel,
     layout: ChartLayout,
+    onToggle: (stateId: string) => void = () => {},
     doc: SvgDocument = document,
   ) {
     const el = svgMaker(doc);
@@ -81,6 +83,22 @@ export class ChartView {
         .filter(Boolean)
         .join(' ');
       const g = el('g', { class: classes, 'data-state-id': state.id, 'data-active': 'false' });
+      if (state.summary) {
+        // A request region: collapsed into one box, or open with its states; either way a click toggles it.
+        g.setAttribute('data-collapsed', String(state.collapsed));
+        g.setAttribute('tabindex', '0');
+        g.setAttribute('role', 'button');
+        g.setAttribute('aria-expanded', String(!state.collapsed));
+        g.setAttribute('aria-label', `${state.key}: ${state.summary}. ${state.collapsed ? 'Expand' : 'Collapse'}`);
+        g.addEventListener('click', (event) => {
+          if ((event.target as Element).closest('[data-state-id]') !== g) return;
+          event.stopPropagation();
+          onToggle(state.id);
+        });
+        g.addEventListener('keydown', (event) => {
+          if (event.key === 'Enter' && event.target === g) onToggle(state.id);
+        });
+      }
       const radius = state.isRegion ? 8 : isContainer ? 12 : 9;
       g.append(el('rect', { class: 'box', x, y, width, height, rx: radius, ry: radius }));
       if (state.kind === 'final') g.append(el('rect', { class: 'box-inner', x: x + 4, y: y + 4, width: width - 8, height: height - 8, rx: radius - 3, ry: radius - 3 }));
@@ -103,7 +121,7 @@ export class ChartView {
       g.append(el('rect', { class: 'exit-box', x: exit.x, y: exit.y, width: exit.width, height: exit.height, rx: exit.height / 2, ry: exit.height / 2 }));
       g.append(el('circle', { class: 'exit-ring', cx: exit.x + 11, cy: exit.y + exit.height / 2, r: 3.5 }));
       g.append(el('text', { class: 'exit-text', x: exit.x + 19, y: exit.y + exit.height / 2 + 4 }, exit.targetKey));
-      g.append(el('title', {}, `ends the job: ${exit.target}`));
+      g.append(el('title', {}, `ends the job: ${exit.target}\n${exit.events.join('\n')}`));
       statesLayer.append(g);
     }
     svg.append(statesLayer);
@@ -117,19 +135,20 @@ export class ChartView {
     }
     const labelsLayer = el('g', { class: 'edge-labels' });
     for (const placed of layout.edges) {
-      const g = el('g', { class: 'edge', 'data-source': placed.edge.source, 'data-target': placed.edge.target });
+      const g = el('g', { class: 'edge', 'data-edge-id': placed.edge.id, 'data-source': placed.edge.source, 'data-target': placed.edge.target });
       g.append(el('path', { class: 'edge-line', d: roundedPath(placed.points), 'marker-end': `url(#arrow-${model.id})` }));
       edgesLayer.append(g);
-      this.edgeNodes.push({ node: g, source: placed.edge.source });
+      this.edgeNodes.push({ node: g, source: placed.edge.source, id: placed.edge.id });
       if (placed.label) {
         const { x, y, width, height } = placed.label;
         const lg = el('g', { class: 'edge-label', 'data-source': placed.edge.source });
+        lg.append(el('title', {}, placed.edge.events.join('\n')));
         lg.append(el('rect', { x: x - 1, y: y - 1, width: width + 2, height: height + 2, rx: 4, ry: 4 }));
         placed.edge.lines.forEach((line, i) => {
           lg.append(el('text', { x: x + 5, y: y + 3 + (i + 1) * METRICS.labelLine - 3, 'xml:space': 'preserve' }, line));
         });
         labelsLayer.append(lg);
-        this.edgeNodes.push({ node: lg, source: placed.edge.source });
+        this.edgeNodes.push({ node: lg, source: placed.edge.source, id: placed.edge.id });
       }
     }
     svg.append(edgesLayer, labelsLayer);
@@ -137,10 +156,13 @@ export class ChartView {
 
   readonly naturalWidth: number;
 
-  /** `fit`: the whole chart in the card's width; a number: that scale, scrolling inside the card. */
+  /**
+   * `fit`: the whole chart in the card's width, but never below its actual size's labels (11 px): a wider chart
+   * scrolls in its card instead; a number: that scale, scrolling inside the card.
+   */
   setZoom(zoom: 'fit' | number): void {
-    this.svg.style.width = zoom === 'fit' ? '100%' : `${Math.round(this.naturalWidth * zoom)}px`;
-    this.svg.style.maxWidth = zoom === 'fit' ? `${this.naturalWidth}px` : 'none';
+    this.svg.style.width = zoom === 'fit' ? `${this.naturalWidth}px` : `${Math.round(this.naturalWidth * zoom)}px`;
+    this.svg.style.maxWidth = 'none';
     this.svg.dataset.zoom = String(zoom);
   }
 
@@ -157,14 +179,25 @@ export class ChartView {
     });
   }
 
-  /** Marks the states of `value` active (`data-active="true"`), or none when `value` is undefined. */
-  light(value: unknown | undefined, outcome: string | null = null): void {
+  /**
+   * Marks the states of `value` active (`data-active="true"`), or none when `value` is undefined; the states the job
+   * has passed `data-visited="true"`, and the transitions it took `data-taken="<count>"` (from its `moves`).
+   */
+  light(value: unknown | undefined, outcome: string | null = null, moves: readonly Move[] = []): void {
     const active = value === undefined ? new Set<string>() : activeStateIds(this.model, value);
+    const journey = value === undefined ? null : journeyOf(this.model, moves);
     for (const [id, node] of this.stateNodes) {
       const on = active.has(id) ? 'true' : 'false';
       if (node.getAttribute('data-active') !== on) node.setAttribute('data-active', on);
+      if (journey?.visited.has(id) || (journey && active.has(id))) node.setAttribute('data-visited', 'true');
+      else node.removeAttribute('data-visited');
     }
-    for (const { node, source } of this.edgeNodes) node.classList.toggle('from-active', active.has(source) && !this.stateNodes.get(source)?.classList.contains('container'));
+    for (const { node, source, id } of this.edgeNodes) {
+      node.classList.toggle('from-active', active.has(source) && !this.stateNodes.get(source)?.classList.contains('container'));
+      const taken = journey?.taken.get(id);
+      if (taken) node.setAttribute('data-taken', String(taken));
+      else node.removeAttribute('data-taken');
+    }
     if (outcome) this.svg.setAttribute('data-outcome', outcome);
     else this.svg.removeAttribute('data-outcome');
   }

@@ -24,14 +24,31 @@ export interface StateInfo {
   invokes: string[];
   /** Transitions of an enclosing state that enter this one, e.g. `CANCEL` from anywhere: drawn on the state itself. */
   entryLabels: string[];
+  /** Shared request machinery (the chart marked it with `meta.jobcharts.summary`): what it does, in one line. */
+  summary: string | null;
+  /** Drawn as one box: its states are hidden (`hidden` of them), and the box stands for all of them. */
+  collapsed: boolean;
+  hidden: number;
+  /** A request step (`request`) or a wait before the next one (`wait`), as the state builders marked it. */
+  step: string | null;
+}
+
+export interface DescribeOptions {
+  /**
+   * State ids of request regions to draw open. Every other region marked as shared machinery is collapsed
+   * (default: all collapsed); `'all'` opens every one.
+   */
+  expanded?: ReadonlySet<string> | 'all';
 }
 
 export interface EdgeInfo {
   id: string;
   source: string;
   target: string;
-  /** One line per event (similar events folded together). */
+  /** What the arrow shows: one line per event (similar events folded together), at most two. */
   lines: string[];
+  /** Every event line, for the arrow's tooltip. */
+  events: string[];
 }
 
 export interface ChartModel {
@@ -55,7 +72,7 @@ interface Transition {
   plainEvent: string | null;
 }
 
-export function describeChart(config: unknown): ChartModel {
+export function describeChart(config: unknown, { expanded = new Set() }: DescribeOptions = {}): ChartModel {
   const rootConfig = isObj(config) ? config : {};
   const rootId = typeof rootConfig.id === 'string' && rootConfig.id ? rootConfig.id : '(machine)';
   const states = new Map<string, StateInfo>();
@@ -83,6 +100,10 @@ export function describeChart(config: unknown): ChartModel {
         return src ? [src] : [];
       }),
       entryLabels: [],
+      summary: markOf(cfg.meta).summary,
+      step: markOf(cfg.meta).step,
+      collapsed: false,
+      hidden: 0,
     };
     states.set(id, state);
     byPath.set(path.join('.'), id);
@@ -155,8 +176,80 @@ export function describeChart(config: unknown): ChartModel {
       groups.set(key, group);
     }
   }
-  const edges = [...groups.values()].map((g, i) => ({ id: `e${i}`, source: g.source, target: g.target, lines: foldLabels(g.transitions) }));
+  const folded = collapse(root, states, byPath, [...groups.values()], expanded);
+  const edges = folded.map((g, i) => {
+    const all = foldLabels(g.transitions);
+    // Many reasons for one arrow (each refusal, each time-out) read as its first and a count; all are in `events`.
+    const lines = all.length > 2 ? [all[0], `+ ${all.length - 1} more`] : all;
+    return { id: `e${i}`, source: g.source, target: g.target, lines, events: all };
+  });
   return { id: rootId, root, states, byPath, edges };
+}
+
+/** The `meta.jobcharts` mark the state builders (src/core/states.ts) put on shared request machinery. */
+function markOf(meta: unknown): { summary: string | null; step: string | null } {
+  const mark = isObj(meta) && isObj(meta.jobcharts) ? meta.jobcharts : {};
+  return { summary: typeof mark.summary === 'string' ? mark.summary : null, step: typeof mark.step === 'string' ? mark.step : null };
+}
+
+/** Outside a request region, a lone request step and its waits (retry, back-off) are folded into the request's box. */
+function foldSteps(parent: StateInfo, fold: (box: StateInfo, inner: StateInfo[]) => void): void {
+  const requests = parent.children.filter((c) => c.step === 'request');
+  const waits = parent.children.filter((c) => c.step === 'wait');
+  if (requests.length !== 1 || waits.length === 0) return;
+  parent.children = parent.children.filter((c) => !waits.includes(c));
+  fold(requests[0], waits);
+}
+
+/**
+ * Folds each collapsed region into one box: its states leave the model (their paths now name the box, so a job
+ * inside lights the box), transitions from or to them start or end at the box, and those inside it disappear.
+ */
+function collapse(
+  root: StateInfo,
+  states: Map<string, StateInfo>,
+  byPath: Map<string, string>,
+  groups: Array<{ source: string; target: string; transitions: Transition[] }>,
+  expanded: ReadonlySet<string> | 'all',
+): Array<{ source: string; target: string; transitions: Transition[] }> {
+  const boxOf = new Map<string, string>();
+  const isOpen = (state: StateInfo) => expanded === 'all' || expanded.has(state.id);
+  const into = (box: StateInfo, inner: StateInfo[]) => {
+    for (const d of inner) {
+      boxOf.set(d.id, box.id);
+      states.delete(d.id);
+      byPath.set(d.path.join('.'), box.id);
+    }
+    box.collapsed = true;
+    box.hidden = inner.length;
+  };
+  const fold = (state: StateInfo) => {
+    if (state.summary && state.children.length > 0 && !isOpen(state)) {
+      into(state, descendants(state));
+      state.children = [];
+      state.initialId = null;
+      return;
+    }
+    if (!state.summary && !state.children.some(isOpen)) foldSteps(state, (box, waits) => into(box, waits.flatMap((w) => [w, ...descendants(w)])));
+    state.children.forEach(fold);
+  };
+  fold(root);
+  if (boxOf.size === 0) return groups;
+  const merged = new Map<string, { source: string; target: string; transitions: Transition[] }>();
+  for (const g of groups) {
+    const source = boxOf.get(g.source) ?? g.source;
+    const target = boxOf.get(g.target) ?? g.target;
+    if (source === target && g.source !== g.target) continue;
+    const key = `${source}\u0000${target}`;
+    const group = merged.get(key) ?? { source, target, transitions: [] };
+    group.transitions.push(...g.transitions);
+    merged.set(key, group);
+  }
+  return [...merged.values()];
+}
+
+function descendants(state: StateInfo): StateInfo[] {
+  return state.children.flatMap((c) => [c, ...descendants(c)]);
 }
 
 function isDescendant(node: StateInfo, ancestor: StateInfo): boolean {
@@ -238,4 +331,30 @@ export function activeStateIds(model: ChartModel, value: unknown): Set<string> {
   };
   walk(value, []);
   return ids;
+}
+
+/** A change of state a job made, `count` times: the state values before and after (as in its snapshots). */
+export interface Move {
+  from: unknown;
+  to: unknown;
+  count: number;
+}
+
+/**
+ * Where a job has been, read from its moves: the states it was in, and how often it took each transition. A move
+ * takes an edge when the edge's source was active before and its target, not active before, is active after.
+ */
+export function journeyOf(model: ChartModel, moves: readonly Move[]): { visited: Set<string>; taken: Map<string, number> } {
+  const visited = new Set<string>();
+  const taken = new Map<string, number>();
+  for (const move of moves) {
+    const before = activeStateIds(model, move.from);
+    const after = activeStateIds(model, move.to);
+    for (const id of before) visited.add(id);
+    for (const id of after) visited.add(id);
+    for (const edge of model.edges) {
+      if (before.has(edge.source) && after.has(edge.target) && !before.has(edge.target)) taken.set(edge.id, (taken.get(edge.id) ?? 0) + move.count);
+    }
+  }
+  return { visited, taken };
 }

@@ -1,5 +1,6 @@
 import type { JobView, TimelineEntry } from '../protocol.js';
 import { stateLabel } from '../state-value.js';
+import { offerText } from './actions.js';
 import { h } from './dom.js';
 import { formatAge, formatClock, formatDuration, percent } from '../format.js';
 
@@ -124,15 +125,6 @@ function offersOf(c: Json): unknown[] {
   return [];
 }
 
-function offerText(offer: unknown): string {
-  const o = obj(offer);
-  if (!o) return String(offer);
-  const parts = [str(o.id), str(o.title) ?? str(o.description), o.amount !== undefined ? `${String(o.amount)} ${str(o.currency) ?? ''}`.trim() : null];
-  const methods = Array.isArray(o.payment_methods) ? o.payment_methods.join(', ') : Array.isArray(o.paymentMethods) ? o.paymentMethods.join(', ') : null;
-  if (methods) parts.push(`via ${methods}`);
-  return parts.filter(Boolean).join(' · ') || JSON.stringify(o);
-}
-
 const KIND_LABEL: Record<TimelineEntry['kind'], string> = {
   start: 'start',
   request: 'request',
@@ -146,18 +138,27 @@ const KIND_LABEL: Record<TimelineEntry['kind'], string> = {
   event: 'event',
 };
 
-/** The job's events, oldest first; stays scrolled to the newest unless the reader scrolled up. */
-export function timelineCard(entries: TimelineEntry[], previous: HTMLElement | null): HTMLElement {
+/**
+ * The job's events, oldest first; stays scrolled to the newest unless the reader scrolled up. Each entry
+ * (`data-timeline-index`) can be picked to replay the job as it was then; `picked` is the one being replayed.
+ */
+export function timelineCard(entries: TimelineEntry[], previous: HTMLElement | null, picked: number | null, onPick: (index: number) => void): HTMLElement {
   const oldList = previous?.querySelector<HTMLElement>('.timeline');
-  const stickToEnd = !oldList || oldList.scrollTop + oldList.clientHeight >= oldList.scrollHeight - 8;
-  const shown = entries.slice(-300);
+  const stickToEnd = picked === null && (!oldList || oldList.scrollTop + oldList.clientHeight >= oldList.scrollHeight - 8);
   const list = h(
     'ol',
-    { class: 'timeline' },
-    ...shown.map((entry) =>
+    { class: 'timeline', role: 'listbox', 'aria-label': 'Timeline: pick an entry to replay' },
+    ...entries.map((entry, index) =>
       h(
         'li',
-        { class: `tl tl-${entry.kind}`, 'data-kind': entry.kind },
+        {
+          class: `tl tl-${entry.kind}`,
+          'data-kind': entry.kind,
+          'data-timeline-index': index,
+          role: 'option',
+          tabindex: -1,
+          'aria-selected': picked === index ? 'true' : 'false',
+        },
         h('span', { class: 'tl-time mono' }, formatClock(entry.at)),
         h('span', { class: 'tl-dot' }),
         h('span', { class: 'tl-kind' }, KIND_LABEL[entry.kind] ?? entry.kind),
@@ -165,14 +166,19 @@ export function timelineCard(entries: TimelineEntry[], previous: HTMLElement | n
       ),
     ),
   );
+  list.addEventListener('click', (event) => {
+    const item = (event.target as HTMLElement).closest<HTMLElement>('[data-timeline-index]');
+    if (item) onPick(Number(item.dataset.timelineIndex));
+  });
   const card = h(
     'section',
     { class: 'card timeline-card' },
-    h('h3', { class: 'card-title' }, 'Timeline', h('span', { class: 'muted count' }, `${entries.length} events`)),
-    shown.length ? list : h('p', { class: 'muted empty-note' }, 'No events yet.'),
+    h('h3', { class: 'card-title' }, 'Timeline', h('span', { class: 'muted count' }, `${entries.length} events · pick one to replay`)),
+    entries.length ? list : h('p', { class: 'muted empty-note' }, 'No events yet.'),
   );
   requestAnimationFrame(() => {
-    if (stickToEnd) list.scrollTop = list.scrollHeight;
+    if (picked !== null) list.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
+    else if (stickToEnd) list.scrollTop = list.scrollHeight;
     else if (oldList) list.scrollTop = oldList.scrollTop;
   });
   return card;

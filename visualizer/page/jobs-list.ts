@@ -15,6 +15,7 @@ export class JobList {
   private rows: JobView[] = [];
   private selectedKey: string | null = null;
   private frame = 0;
+  private readonly rowElements = new Map<string, HTMLElement>();
 
   constructor(
     private readonly colorOf: (provider: string) => string,
@@ -51,9 +52,27 @@ export class JobList {
     const viewHeight = this.element.clientHeight || 800;
     const first = Math.max(0, Math.floor(this.element.scrollTop / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(this.rows.length, Math.ceil((this.element.scrollTop + viewHeight) / ROW_HEIGHT) + OVERSCAN);
-    const fragment = document.createDocumentFragment();
-    for (let i = first; i < last; i++) fragment.append(this.row(this.rows[i], i, now));
-    this.rowsHost.replaceChildren(fragment);
+    // Rows are kept by job key and updated in place: a render touches only what changed, and an element a
+    // reader (or a test) is about to click is not replaced under it.
+    const shown = new Set<string>();
+    for (let i = first; i < last; i++) {
+      const job = this.rows[i];
+      shown.add(job.key);
+      const existing = this.rowElements.get(job.key);
+      const row = this.row(job, i, now);
+      if (!existing) {
+        this.rowElements.set(job.key, row);
+        this.rowsHost.append(row);
+      } else if (!existing.isEqualNode(row)) {
+        syncAttributes(existing, row);
+        if (existing.innerHTML !== row.innerHTML) existing.replaceChildren(...Array.from(row.childNodes));
+      }
+    }
+    for (const [key, element] of this.rowElements) {
+      if (shown.has(key)) continue;
+      element.remove();
+      this.rowElements.delete(key);
+    }
   }
 
   private row(job: JobView, index: number, now: number): HTMLElement {
@@ -94,5 +113,14 @@ export class JobList {
         h('i', { style: `width:${progress === null ? (ended ? 100 : 0) : Math.round(progress * 100)}%` }),
       ),
     );
+  }
+}
+
+/** Makes `target`'s attributes those of `source`. */
+function syncAttributes(target: HTMLElement, source: HTMLElement): void {
+  for (const name of target.getAttributeNames()) if (!source.hasAttribute(name)) target.removeAttribute(name);
+  for (const name of source.getAttributeNames()) {
+    const value = source.getAttribute(name)!;
+    if (target.getAttribute(name) !== value) target.setAttribute(name, value);
   }
 }

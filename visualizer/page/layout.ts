@@ -18,7 +18,7 @@ export interface PlacedState {
   width: number;
   height: number;
   /** Lines under the name: tags, invoked actors, transitions entering from an enclosing state. */
-  notes: Array<{ text: string; kind: 'tag' | 'invoke' | 'entry' }>;
+  notes: Array<{ text: string; kind: 'tag' | 'invoke' | 'entry' | 'summary' }>;
 }
 
 export interface PlacedEdge {
@@ -32,6 +32,8 @@ export interface PlacedExit {
   source: string;
   target: string;
   targetKey: string;
+  /** The events that lead there. */
+  events: string[];
   x: number;
   y: number;
   width: number;
@@ -48,8 +50,18 @@ export interface ChartLayout {
   exits: PlacedExit[];
 }
 
+/** A collapsed request region: what it does, on two lines, and how much it hides. */
+function collapsedNotes(state: StateInfo): PlacedState['notes'] {
+  const [doing, ...rest] = (state.summary ?? '').split(' · ');
+  return [
+    { text: doing, kind: 'summary' },
+    ...(rest.length ? [{ text: rest.join(' · '), kind: 'summary' as const }] : []),
+    { text: `+ ${state.hidden} states · select to expand`, kind: 'tag' },
+  ];
+}
+
 const SPACING: Record<string, string> = {
-  'elk.layered.spacing.nodeNodeBetweenLayers': '24',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '16',
   'elk.layered.spacing.edgeNodeBetweenLayers': '10',
   'elk.layered.spacing.edgeEdgeBetweenLayers': '6',
   'elk.spacing.nodeNode': '18',
@@ -79,7 +91,8 @@ export const METRICS = {
 export async function layoutChart(model: ChartModel, measure: Measure, elk: ELK, overrides: Record<string, string> = {}): Promise<ChartLayout> {
   // Spacing is read per graph level, not inherited: every compound state gets it.
   const spacing: Record<string, string> = { ...SPACING, ...overrides };
-  const notesOf = (state: StateInfo): PlacedState['notes'] => [
+  const notesOf = (state: StateInfo): PlacedState['notes'] =>
+    state.collapsed ? collapsedNotes(state) : [
     ...state.tags.map((text) => ({ text, kind: 'tag' as const })),
     ...state.invokes.map((text) => ({ text: `invoke ${text}`, kind: 'invoke' as const })),
     ...state.entryLabels.map((text) => ({ text: `← ${text}`, kind: 'entry' as const })),
@@ -100,19 +113,21 @@ export async function layoutChart(model: ChartModel, measure: Measure, elk: ELK,
   };
 
   const exitsIn = new Map<string, ElkNode[]>();
-  const exitInfo = new Map<string, { source: string; target: string; targetKey: string }>();
+  const exitInfo = new Map<string, { source: string; target: string; targetKey: string; events: string[] }>();
   for (const edge of model.edges) {
     const source = model.states.get(edge.source)!;
     const target = model.states.get(edge.target)!;
     const width = Math.max(...edge.lines.map((l) => measure(l, 'label'))) + 10;
     const height = edge.lines.length * METRICS.labelLine + 6;
     const labels = [{ id: `${edge.id}:label`, text: edge.lines.join('\n'), width, height }];
-    if (target.kind === 'final' && source.parent && source.parent !== target.parent) {
+    // Every way to an end is drawn as a pill beside its source: a dozen failure paths never cross the chart.
+    if (target.kind === 'final' && source.parent) {
       const exitId = `${edge.id}::exit`;
       const container = source.parent;
       exitsIn.set(container.id, [...(exitsIn.get(container.id) ?? []), { id: exitId, width: measure(`${target.key}`, 'small') + 26, height: 22 }]);
-      exitInfo.set(exitId, { source: source.id, target: target.id, targetKey: target.key });
-      addEdge(container.id, { id: edge.id, sources: [edge.source], targets: [exitId], labels });
+      exitInfo.set(exitId, { source: source.id, target: target.id, targetKey: target.key, events: edge.events });
+      // The pill names the end; an arrow's list of reasons stays in its tooltip unless it is one event.
+      addEdge(container.id, { id: edge.id, sources: [edge.source], targets: [exitId], labels: edge.events.length === 1 ? labels : [] });
       continue;
     }
     addEdge(source === target ? (source.parent ?? source).id : lca(source, target).id, {
@@ -121,6 +136,15 @@ export async function layoutChart(model: ChartModel, measure: Measure, elk: ELK,
       targets: [edge.target],
       labels,
     });
+  }
+
+  // States with no transitions among them (a provider's stages, each entered from outside) would stand in one wide
+  // row: unseen edges in the chart's order stack them as the pipeline they are.
+  const linked = new Set(model.edges.flatMap((e) => [e.source, e.target]));
+  for (const state of model.states.values()) {
+    if (state.kind !== 'compound' || state.children.length < 3) continue;
+    const loose = state.children.filter((c) => !linked.has(c.id) && c.id !== state.initialId);
+    loose.slice(1).forEach((c, i) => addEdge(state.id, { id: `${state.id}::order${i}`, sources: [loose[i].id], targets: [c.id] }));
   }
 
   const toElk = (state: StateInfo): ElkNode => {

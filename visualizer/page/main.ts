@@ -2,6 +2,7 @@ import { PAGE_SOCKET_PATH, TOKEN_PARAM, type ChartSource, type HubMessage, type 
 import { ChartView } from './chart-view.js';
 import { describeChart } from './describe.js';
 import { h } from './dom.js';
+import { ActionPanel } from './actions.js';
 import { contextCard, jobHeader, timelineCard } from './job-details.js';
 import { JobList } from './jobs-list.js';
 import ELK from 'elkjs/lib/elk-api.js';
@@ -20,16 +21,17 @@ interface Chart {
   card: HTMLElement;
   view: ChartView | null;
   zoom: 'fit' | number;
+  /** Request regions the reader opened; every other one is drawn collapsed. */
+  expanded: Set<string>;
 }
-
-/** Below this scale a fitted chart's labels get too small to read: the job view zooms in and scrolls instead. */
-const MIN_READABLE_SCALE = 0.72;
 
 const state = {
   charts: new Map<string, Chart>(),
   jobs: new Map<string, JobView>(),
   timelines: new Map<string, TimelineEntry[]>(),
   selected: null as string | null,
+  /** The timeline entry being replayed for the selected job (its index), or null: live. */
+  replay: null as number | null,
   filter: 'all',
   connected: false,
   stats: null as HubStats | null,
@@ -63,7 +65,9 @@ const emptyJobs = h(
   h('p', { class: 'muted' }, 'Start a job with the inspector attached:'),
   snippet,
 );
-const jobPanel = h('section', { class: 'job-panel', hidden: true });
+const actions = new ActionPanel((key, event) => send({ type: 'send', key, event }));
+const headerHost = h('div', { class: 'job-header-host' });
+const jobPanel = h('section', { class: 'job-panel', hidden: true }, headerHost, actions.element);
 const detailColumn = h('aside', { class: 'detail-column', hidden: true });
 const atlasHead = h(
   'div',
@@ -103,10 +107,13 @@ function colorOf(provider: string): string {
 }
 
 let revealPending = false;
+/** The job and state the chart was last centred on. */
+let revealedAt = '';
 /** Jobs whose whole history the hub has sent (batches carry only what is new). */
 const fetchedTimelines = new Set<string>();
 
 function select(key: string | null): void {
+  if (key !== state.selected) state.replay = null;
   state.selected = key;
   revealPending = key !== null;
   if (key && !fetchedTimelines.has(key)) send({ type: 'timeline', key });
@@ -135,7 +142,7 @@ function setCharts(sources: ChartSource[]): void {
       ),
       body,
     );
-    const chart: Chart = { source, card, view: null, zoom: 'fit' };
+    const chart: Chart = { source, card, view: null, zoom: 'fit', expanded: new Set() };
     zoomButton.addEventListener('click', () => {
       chart.zoom = chart.zoom === 'fit' ? 1 : 'fit';
       chart.view?.setZoom(chart.zoom);
@@ -143,23 +150,33 @@ function setCharts(sources: ChartSource[]): void {
     });
     state.charts.set(source.id, chart);
     chartsHost.append(card);
-    layoutQueue = layoutQueue.then(async () => {
-      try {
-        const model = describeChart(source.config);
-        const layout = await layoutChart(model, measure, elk);
-        chart.view = new ChartView(model, layout);
-        chart.view.setZoom(chart.zoom);
-        body.replaceChildren(chart.view.svg);
-        const transitions = model.edges.reduce((n, e) => n + e.lines.length, 0);
-        card.querySelector('.chart-meta')!.textContent = `${model.states.size} states · ${transitions} transitions`;
-        card.setAttribute('data-ready', 'true');
-      } catch (error) {
-        body.replaceChildren(h('p', { class: 'warn' }, `Could not draw this chart: ${String(error)}`));
-      }
-      scheduleRender();
-    });
+    drawChart(chart);
   }
   renderFilters();
+}
+
+/** Lays the chart out (again, after a region was opened or folded) and puts the drawing in its card. */
+function drawChart(chart: Chart): void {
+  const body = chart.card.querySelector<HTMLElement>('.chart-body')!;
+  layoutQueue = layoutQueue.then(async () => {
+    try {
+      const model = describeChart(chart.source.config, { expanded: chart.expanded });
+      const layout = await layoutChart(model, measure, elk);
+      chart.view = new ChartView(model, layout, (id) => {
+        if (!chart.expanded.delete(id)) chart.expanded.add(id);
+        drawChart(chart);
+      });
+      chart.view.setZoom(chart.zoom);
+      body.replaceChildren(chart.view.svg);
+      const hidden = [...model.states.values()].reduce((n, s) => n + s.hidden, 0);
+      chart.card.querySelector('.chart-meta')!.textContent = `${model.states.size} states${hidden ? ` (${hidden} folded)` : ''} · ${model.edges.length} arrows`;
+      chart.card.setAttribute('data-ready', 'true');
+      revealPending = true;
+    } catch (error) {
+      body.replaceChildren(h('p', { class: 'warn' }, `Could not draw this chart: ${String(error)}`));
+    }
+    scheduleRender();
+  });
 }
 
 // ---- rendering -----------------------------------------------------------------------------------
@@ -234,28 +251,78 @@ function render(): void {
   for (const chart of state.charts.values()) {
     const shown = !job || job.provider === chart.source.id;
     chart.card.hidden = !shown;
-    chart.view?.light(job && shown ? job.value : undefined, job && job.status !== 'active' ? (job.outcome ?? job.status) : null);
+    chart.view?.light(job && shown ? job.value : undefined, job && job.status !== 'active' ? (job.outcome ?? job.status) : null, job?.moves ?? []);
   }
   if (!job) {
+    actions.update(undefined, false);
     timelineEl = null;
     for (const c of state.charts.values()) c.view?.setZoom(c.zoom);
     return;
   }
   const chart = state.charts.get(job.provider);
+  // The job view follows the job: centred on its active state whenever that changes (or a moment is replayed).
+  const where = JSON.stringify([job.key, state.replay === null ? job.value : state.replay]);
+  if (where !== revealedAt) revealPending = true;
   if (chart?.view && revealPending) {
     revealPending = false;
-    const body = chart.card.querySelector<HTMLElement>('.chart-body')!;
-    const fitScale = (body.clientWidth - 32) / chart.view.naturalWidth;
-    if (chart.zoom === 'fit' && fitScale < MIN_READABLE_SCALE) chart.view.setZoom(MIN_READABLE_SCALE);
+    revealedAt = where;
     requestAnimationFrame(() => chart.view?.revealActive());
   }
+  const entries = (state.timelines.get(job.key) ?? []).slice(-TIMELINE_LIMIT);
+  if (state.replay !== null && state.replay >= entries.length) state.replay = null;
+  const moment = state.replay === null ? null : entries[state.replay];
+  const shownJob = moment ? { ...job, value: moment.value ?? job.value, context: moment.context ?? job.context } : job;
+  if (moment && chart?.view) chart.view.light(shownJob.value, null, replayMoves(entries, state.replay!));
   const header = jobHeader(job, colorOf(job.provider), now, () => select(null));
-  const timeline = timelineCard(state.timelines.get(job.key) ?? [], timelineEl);
+  const timeline = timelineCard(entries, timelineEl, state.replay, (index) => replayAt(index));
   timelineEl = timeline;
-  detailColumn.replaceChildren(contextCard(job, now), timeline);
-  jobPanel.replaceChildren(header);
-  if (!chart) jobPanel.append(h('p', { class: 'warn' }, `No chart known for ${job.provider}: its producer sent no definition.`));
+  detailColumn.replaceChildren(contextCard(shownJob, now), timeline);
+  headerHost.replaceChildren(header, ...(moment ? [replayBar(moment, state.replay!, entries.length)] : []));
+  actions.update(job, moment !== null);
+  if (!chart) headerHost.append(h('p', { class: 'warn' }, `No chart known for ${job.provider}: its producer sent no definition.`));
 }
+
+// ---- replay ----------------------------------------------------------------------------------------
+/** Shows the selected job as it was at timeline entry `index` (null: live again). */
+function replayAt(index: number | null): void {
+  const count = state.selected ? (state.timelines.get(state.selected)?.length ?? 0) : 0;
+  state.replay = index === null || count === 0 ? null : Math.max(0, Math.min(count - 1, index));
+  scheduleRender(true);
+}
+
+/** The moves a job had made by entry `index`: consecutive states of the entries up to it. */
+function replayMoves(entries: TimelineEntry[], index: number): Array<{ from: unknown; to: unknown; count: number }> {
+  const moves: Array<{ from: unknown; to: unknown; count: number }> = [];
+  for (let i = 1; i <= index; i++) {
+    const [from, to] = [entries[i - 1].value, entries[i].value];
+    if (from !== undefined && to !== undefined && JSON.stringify(from) !== JSON.stringify(to)) moves.push({ from, to, count: 1 });
+  }
+  return moves;
+}
+
+function replayBar(entry: TimelineEntry, index: number, count: number): HTMLElement {
+  const live = h('button', { class: 'ghost-button', type: 'button', 'data-action': 'live' }, 'Back to live');
+  live.addEventListener('click', () => replayAt(null));
+  return h(
+    'div',
+    { class: 'replay-bar', role: 'status', 'data-replay-index': index },
+    h('strong', {}, `Replay ${index + 1} of ${count}`),
+    h('span', { class: 'muted' }, `${entry.title} · ← → step, Esc back to live`),
+    live,
+  );
+}
+
+document.addEventListener('keydown', (event) => {
+  if (!state.selected || (event.target as HTMLElement).closest('input, textarea, select')) return;
+  const count = state.timelines.get(state.selected)?.length ?? 0;
+  if (count === 0) return;
+  const at = state.replay;
+  if (event.key === 'ArrowLeft' || event.key === 'ArrowUp') replayAt(at === null ? count - 1 : at - 1);
+  else if (event.key === 'ArrowRight' || event.key === 'ArrowDown') replayAt(at === null ? null : at + 1 >= count ? null : at + 1);
+  else if (event.key === 'Escape' && at !== null) replayAt(null);
+  else return;
+  event.preventDefault();
+});
 
 // Ages and countdowns move even when nothing arrives.
 setInterval(() => scheduleRender(), 1000);
@@ -308,6 +375,9 @@ function receive(message: HubMessage): void {
       appendEntries(message.key, message.entries);
       fetchedTimelines.add(message.key);
       break;
+    case 'sent':
+      actions.result(message.key, message.ok, message.reason);
+      return;
   }
   scheduleRender();
 }

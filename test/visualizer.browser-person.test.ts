@@ -1,0 +1,169 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSimulator, type Simulator } from '../src/simulator/server.js';
+import { startVisualizer, type Visualizer } from '../visualizer/server.js';
+import { browserTestsRun, CHROMIUM, hasChromium, warnIfSkipped } from './support/chromium.js';
+
+warnIfSkipped('visualizer.browser-person');
+
+/** A job in another process, streaming to the hub; `outcome` resolves with how it ended. */
+interface Producer {
+  sessionId: string;
+  outcome: Promise<string>;
+  child: ChildProcess;
+}
+
+describe.skipIf(!browserTestsRun)('the visualizer page: readable charts, acting on jobs, replay (Chromium)', () => {
+  let context: BrowserContext;
+  let page: Page;
+  let viz: Visualizer;
+  let sim: Simulator;
+  let profile: string;
+  const children: ChildProcess[] = [];
+
+  /** Starts `test/support/page-producer.ts` in its own Node process. */
+  const produce = (provider: string, flavour = 'inspect'): Promise<Producer> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join('test', 'support', 'page-producer.ts'), provider, sim.url, viz.inspectUrl, flavour], { stdio: ['ignore', 'pipe', 'inherit'] });
+      children.push(child);
+      let settle: (outcome: string) => void = () => {};
+      const outcome = new Promise<string>((r) => (settle = r));
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        const message = JSON.parse(line) as { sessionId?: string; outcome?: string };
+        if (message.sessionId) resolve({ sessionId: message.sessionId, outcome, child });
+        if (message.outcome) settle(message.outcome);
+      });
+      child.once('error', reject);
+      child.once('exit', (code) => code !== 0 && reject(new Error(`producer exited ${code}`)));
+    });
+
+  const select = async (sessionId: string, provider: string) => {
+    await page.locator(`.job-row[data-session-id="${sessionId}"][data-provider="${provider}"]:not(.disconnected)`).click();
+    await page.locator(`.job-header[data-provider="${provider}"]`).waitFor();
+  };
+  const active = (stateId: string) => page.locator(`[data-state-id="${stateId}"][data-active="true"]`);
+
+  beforeAll(async () => {
+    if (!hasChromium) throw new Error(`JOBCHARTS_REQUIRE_BROWSER=1 but no Chromium at ${CHROMIUM}`);
+    profile = mkdtempSync(join(tmpdir(), 'jobcharts-chromium-'));
+    sim = await startSimulator({ perceptis: { minPollIntervalMs: 0 } });
+    viz = await startVisualizer({ port: 0, flushMs: 40 });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1400, height: 900 },
+      deviceScaleFactor: 1,
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (error) => console.error('[page error]', error.message));
+    page.setDefaultTimeout(30_000);
+    await page.goto(viz.url);
+    await page.waitForFunction(() => document.querySelectorAll('.chart-card[data-ready="true"]').length === 5, undefined, { timeout: 60_000 });
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const child of children) if (child.exitCode === null) child.kill();
+    await context?.close();
+    await viz?.close();
+    await sim?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it.each(['perceptis', 'depicta', 'markdown2pdf', 'bland'])('%s: collapsed, the chart fits 1400×900 with labels of 11 px or more', async (id) => {
+    const svg = page.locator(`.chart-card[data-chart="${id}"] svg.chart-svg`);
+    await svg.evaluate((node) => node.scrollIntoView({ block: 'start' }));
+    const measured = await svg.evaluate((node) => {
+      const box = node.getBoundingClientRect();
+      const scale = box.width / (node as SVGSVGElement).viewBox.baseVal.width;
+      const sizes = Array.from(node.querySelectorAll('text')).map((t) => parseFloat(getComputedStyle(t).fontSize) * scale);
+      return { width: box.width, height: box.height, smallest: Math.min(...sizes), collapsed: node.querySelectorAll('[data-collapsed="true"]').length };
+    });
+    expect(measured.collapsed).toBeGreaterThanOrEqual(2);
+    expect(measured.width).toBeLessThanOrEqual(1400);
+    expect(measured.height).toBeLessThanOrEqual(900);
+    expect(measured.smallest).toBeGreaterThanOrEqual(11);
+  });
+
+  it('a collapsed request region opens in place and folds again', async () => {
+    const box = page.locator('[data-state-id="perceptis.polling.poller"]');
+    await expect(box.getAttribute('data-collapsed')).resolves.toBe('true');
+    await box.locator('.box').click();
+    await page.locator('[data-state-id="perceptis.polling.poller.backingOff"]').waitFor();
+    await expect(page.locator('[data-state-id="perceptis.polling.poller"]').getAttribute('data-collapsed')).resolves.toBe('false');
+    await page.locator('[data-state-id="perceptis.polling.poller"] > .state-title').click();
+    await page.locator('[data-state-id="perceptis.polling.poller.backingOff"]').waitFor({ state: 'detached' });
+  });
+
+  it('answers Cata’s question from the page: the job in another process succeeds', async () => {
+    sim.cata.scripts.push({
+      steps: [{ status: 'pending' }, { status: 'needs_clarification', question: 'Which field lists the outlets?' }, { status: 'running', stage: 'testing' }, { status: 'completed', resultScriptId: 42 }],
+    });
+    const job = await produce('cata');
+    await select(job.sessionId, 'cata');
+    await active('cata.needsClarification.awaitingAnswer').waitFor();
+    await page.locator('.answer-input').fill('They are under data.stores');
+    await page.locator('[data-action="answer"]').click();
+    expect(await job.outcome).toBe('succeeded');
+    await active('cata.succeeded').waitFor();
+    await page.locator('.job-header .pill', { hasText: 'succeeded' }).waitFor();
+    // Where it has been: the question's state visited, the way into it taken once.
+    await page.locator('[data-state-id="cata.needsClarification"][data-visited="true"]').waitFor();
+    const into = page.locator('.edge[data-source="cata.polling"][data-target="cata.needsClarification"]');
+    await expect(into.getAttribute('data-taken')).resolves.toBe('1');
+    expect(await page.locator('[data-state-id="cata.failed"][data-visited="true"]').count()).toBe(0);
+
+    // Replay: the entry where the job waited for a person shows it waiting, the chart and the context alike.
+    const person = page.locator('.tl[data-kind="person"][data-timeline-index]').first();
+    await person.click();
+    await active('cata.needsClarification.awaitingAnswer').waitFor();
+    expect(await page.locator('[data-state-id="cata.succeeded"]').getAttribute('data-active')).toBe('false');
+    await expect(page.locator('[data-testid="clarification"]').textContent()).resolves.toContain('Which field lists the outlets?');
+    const index = Number(await person.getAttribute('data-timeline-index'));
+    await page.keyboard.press('ArrowLeft');
+    await page.locator(`.tl[data-timeline-index="${index - 1}"][aria-selected="true"]`).waitFor();
+    await page.keyboard.press('ArrowRight');
+    await page.locator(`.tl[data-timeline-index="${index}"][aria-selected="true"]`).waitFor();
+    await active('cata.needsClarification.awaitingAnswer').waitFor();
+    await page.locator('[data-action="live"]').click();
+    await active('cata.succeeded').waitFor();
+    expect(await page.locator('.replay-bar').count()).toBe(0);
+  }, 60_000);
+
+  it('says “I have paid” for a markdown2pdf offer from the page: the job in another process succeeds', async () => {
+    sim.markdown2pdf.scripts.push({ steps: [{ status: 'Processing', progress: 0.5 }, { status: 'Done' }] });
+    const job = await produce('markdown2pdf');
+    await select(job.sessionId, 'markdown2pdf');
+    await active('markdown2pdf.paymentRequired').waitFor();
+    await expect(page.locator('[data-testid="pay-offers"]').textContent()).resolves.toMatch(/offer_/);
+    sim.markdown2pdf.settlePayments();
+    await page.locator('[data-action="pay"]').click();
+    expect(await job.outcome).toBe('succeeded');
+    await active('markdown2pdf.succeeded').waitFor();
+  }, 60_000);
+
+  it('cancels a live job from the page: it ends cancelled', async () => {
+    sim.perceptis.scripts.push({ steps: Array(500).fill({ status: 'pending' }) });
+    const job = await produce('perceptis');
+    await select(job.sessionId, 'perceptis');
+    await active('perceptis.polling').waitFor();
+    await page.locator('[data-action="cancel"]').click();
+    expect(await job.outcome).toBe('cancelled');
+    await active('perceptis.cancelled').waitFor();
+  }, 60_000);
+
+  it('a job streamed by the stock @statelyai/inspect offers its form disabled, saying why', async () => {
+    sim.cata.scripts.push({ steps: [{ status: 'needs_clarification', question: 'Which region?' }] });
+    const job = await produce('cata', 'stock');
+    await select(job.sessionId, 'cata');
+    await active('cata.needsClarification.awaitingAnswer').waitFor();
+    await expect(page.locator('[data-action="answer"]').isDisabled()).resolves.toBe(true);
+    await expect(page.locator('[data-testid="actions-disabled"]').textContent()).resolves.toContain('stock @statelyai/inspect');
+    job.child.kill();
+  }, 60_000);
+});

@@ -104,12 +104,15 @@ interface SocketHolder {
  * first that this producer takes person events, then passes what the hub sends to `onMessage`.
  */
 function listenBack(adapter: SocketHolder, onMessage: (data: unknown) => void): void {
+  // stoppableReconnects watches the same property: chain to its accessor rather than replace it.
+  const previous = Object.getOwnPropertyDescriptor(adapter, 'ws');
   let current: MessageSocket | undefined;
   Object.defineProperty(adapter, 'ws', {
     configurable: true,
-    get: () => current,
+    get: () => (previous?.get ? (previous.get.call(adapter) as MessageSocket | undefined) : current),
     set(socket: MessageSocket) {
-      current = socket;
+      if (previous?.set) previous.set.call(adapter, socket);
+      else current = socket;
       socket.addEventListener('open', () => socket.send(JSON.stringify({ type: PRODUCER_HELLO, sessionId: '', accepts: ['CANCEL', 'ANSWER', 'PAID'] })));
       socket.addEventListener('message', (event) => onMessage(event.data));
     },

@@ -43,7 +43,9 @@ describe.skipIf(!browserTestsRun)('the visualizer page: readable charts, acting 
     });
 
   const select = async (sessionId: string, provider: string) => {
-    await page.locator(`.job-row[data-session-id="${sessionId}"][data-provider="${provider}"]:not(.disconnected)`).click();
+    // inspect() marks each session id with its process (`x:0@1a2b3c4d`); the stock inspector sends it plain.
+    const session = `:is([data-session-id="${sessionId}"], [data-session-id^="${sessionId}@"])`;
+    await page.locator(`.job-row${session}[data-provider="${provider}"]:not(.disconnected)`).click();
     await page.locator(`.job-header[data-provider="${provider}"]`).waitFor();
   };
   const active = (stateId: string) => page.locator(`[data-state-id="${stateId}"][data-active="true"]`);

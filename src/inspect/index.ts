@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, toHex } from '../core/random.js';
 import { createWebSocketInspector } from '@statelyai/inspect';
 import type { AnyActorRef, InspectionEvent, Observer } from 'xstate';
 import { startInputOf } from '../core/job.js';
@@ -28,7 +28,7 @@ export interface JobInspector extends Observer<InspectionEvent> {
  * XState numbers sessions per process (`x:0`, `x:1`…), so two producer processes both stream a `x:0`. Every
  * id a frame carries gets this process's own mark, e.g. `x:0@5f3a9c1e`.
  */
-const PROCESS_MARK = randomBytes(4).toString('hex');
+const PROCESS_MARK = toHex(randomBytes(4));
 const SESSION_FIELDS = ['sessionId', 'parentId', 'rootId', 'sourceId', 'targetId'] as const;
 // Frames queued while the socket connects pass through `serialize` twice: mark once.
 const markSession = (id: string) => (id.endsWith(`@${PROCESS_MARK}`) ? id : `${id}@${PROCESS_MARK}`);

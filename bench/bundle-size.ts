@@ -21,7 +21,7 @@ settle(job).then((outcome) => console.log(outcome.status));
 `;
 
 /** Entries that only make sense on Node (servers, the terminal): bundled for Node, not for a browser. */
-const NODE_ONLY = new Set(['simulator', 'testing', 'visualizer', 'undici']);
+const NODE_ONLY = new Set(['simulator', 'testing', 'visualizer', 'undici', 'runner', 'bullmq']);
 
 export type Source = 'dist' | 'src';
 
@@ -56,9 +56,12 @@ const fromSources: Plugin = {
 };
 
 /** Bundles `code` as an app would, resolving `jobcharts` to the built package or to the sources. */
-export async function bundle(code: string, options: { source: Source; platform: 'browser' | 'node' }): Promise<BundleSize> {
+export async function bundle(
+  code: string,
+  options: { source: Source; platform: 'browser' | 'node'; /** Where the app lives (default: this repo). */ appDir?: string },
+): Promise<BundleSize> {
   const result = await build({
-    stdin: { contents: code, resolveDir: root, loader: 'ts' },
+    stdin: { contents: code, resolveDir: options.appDir ?? root, loader: 'ts' },
     bundle: true,
     minify: true,
     format: 'esm',

@@ -2,13 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundle } from '../bench/bundle-size.js';
 import { PERCEPTIS_TEST_KEY } from '../src/simulator/perceptis.js';
 import { startSimulator, type Simulator } from '../src/simulator/server.js';
+import { appWithBuiltPackage } from './support/installed-package.js';
 import { browserTestsRun, closeInOrder, launchChromium, serveFiles, warnIfSkipped, type HeadlessChromium, type StaticSite } from './support/chromium.js';
 
 warnIfSkipped('browser-bundle');
 
 /**
- * A browser app as a user writes it: the chart and `settle` from 'jobcharts', bundled by esbuild for the browser
- * (a Node built-in anywhere on the path fails the build), then run in a page of another origin than the simulator.
+ * A browser app as a user writes it: the chart and `settle` from 'jobcharts' (the built package: `npm run build`
+ * first, as npm test does), bundled by esbuild for the browser (a Node built-in anywhere on the path fails the
+ * build), then run in a page of another origin than the simulator.
  */
 const APP = `
 import { perceptisJob, settle } from 'jobcharts';
@@ -36,7 +38,9 @@ describe.skipIf(!browserTestsRun)('the library in headless Chromium', () => {
 
   beforeAll(async () => {
     sim = await startSimulator({ perceptis: { minPollIntervalMs: 0 } });
-    const app = await bundle(APP, { source: 'src', platform: 'browser' });
+    // The built package as an app installs it (dist/, through package.json `exports` and `imports`): what ships.
+    const installed = appWithBuiltPackage();
+    const app = await bundle(APP, { source: 'dist', platform: 'browser', appDir: installed.dir }).finally(() => installed.remove());
     site = await serveFiles({
       '/': { type: 'text/html', body: '<!doctype html><title>jobcharts in a browser</title><script type="module" src="/app.js"></script>' },
       '/app.js': { type: 'text/javascript', body: app.code },

@@ -50,5 +50,16 @@ const decoder = new TextDecoder();
 /** Body chunks as UTF-8 text (a character cut by the cap becomes U+FFFD). */
 export function utf8(chunks: Uint8Array[], size: number): string {
   if (chunks.length === 0) return '';
-  return decoder.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+  return decoder.decode(chunks.length === 1 ? chunks[0] : joined(chunks, size));
+}
+
+/** The chunks as one array, without Node's `Buffer`: the fetch transport runs in browsers and edge runtimes too. */
+function joined(chunks: Uint8Array[], size: number): Uint8Array {
+  const whole = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return whole;
 }

@@ -63,6 +63,8 @@ class BullmqRunner implements Runner {
   private readonly redis: Redis;
   private subscriber: Redis | undefined;
   private readonly watchers = new Map<string, Set<(view: JobView) => void>>();
+  /** Each watched job's subscription to its view channel, once Redis has confirmed it. */
+  private readonly subscriptions = new Map<string, Promise<unknown>>();
   private readonly workers: Worker[] = [];
   private readonly budget: RedisRateBudget;
   private closed = false;
@@ -117,16 +119,21 @@ class BullmqRunner implements Runner {
     let listeners = this.watchers.get(id);
     if (!listeners) {
       this.watchers.set(id, (listeners = new Set()));
-      void this.subscriberConnection().subscribe(this.viewChannel(id));
+      this.subscriptions.set(id, this.subscriberConnection().subscribe(this.viewChannel(id)).catch(() => undefined));
     }
     listeners.add(listener);
-    void this.currentView(id).then((view) => {
-      if (view && listeners.has(listener)) listener(view);
-    });
+    // The stored view is read once the subscription is live: a view published before then is in the job already,
+    // one published after reaches the listener. Reading it first could miss a job that ends in between.
+    void (this.subscriptions.get(id) ?? Promise.resolve())
+      .then(() => this.currentView(id))
+      .then((view) => {
+        if (view && listeners.has(listener)) listener(view);
+      });
     return () => {
       listeners.delete(listener);
       if (listeners.size || this.watchers.get(id) !== listeners) return;
       this.watchers.delete(id);
+      this.subscriptions.delete(id);
       if (!this.closed) void this.subscriber?.unsubscribe(this.viewChannel(id));
     };
   }

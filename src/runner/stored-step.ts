@@ -68,7 +68,7 @@ export async function stepStoredJob(
     const message =
       `a worker stopped while the create may have been on its way to ${job.provider}, which cannot tell a second ` +
       'create from a new job: it was not sent again (the job may exist at the provider)';
-    return endedWithout(job, 'protocol', message, context);
+    return endedWithout(job, 'unconfirmed', message, context);
   }
   const apiKey = keyFor(config, job.provider, job.keyRef) ?? '';
   const result = await stepJob(chart, {
@@ -95,7 +95,7 @@ function storedJobProblem(config: RunnerConfig, job: StoredJob, context: Record<
 }
 
 /** Ends a job the runner refuses to step: rejected, saying why, with nothing sent. */
-function endedWithout(job: StoredJob, kind: 'invalid' | 'protocol', message: string, context: Record<string, unknown> | undefined): StoredStep {
+function endedWithout(job: StoredJob, kind: 'invalid' | 'unconfirmed', message: string, context: Record<string, unknown> | undefined): StoredStep {
   const jobId = context?.jobId;
   const outcome = {
     status: 'rejected',

@@ -76,7 +76,8 @@ it('bullmqRunner: 3 worker processes killed with kill -9 and one frozen (SIGSTOP
     // Cata has no idempotency key: a create a killed worker may have sent is not sent again; that job ends rejected.
     const cata = outcomes.slice(decks.length);
     const cutOff = cata.filter((o) => o.status === 'rejected');
-    for (const o of cutOff) expect(o).toMatchObject({ error: { kind: 'protocol', message: expect.stringContaining('not sent again') } });
+    // Cut off by the runner (its create mark) or by the chart's own restore (the create was out): the same outcome.
+    for (const o of cutOff) expect(o).toMatchObject({ error: { kind: 'unconfirmed', message: expect.stringMatching(/not sent again|may exist/) } });
     expect(cata.filter((o) => o.status === 'succeeded')).toHaveLength(questions.length - cutOff.length);
     const creates = sim.requests('cata').filter((r) => r.method === 'POST' && r.path.endsWith('/generate'));
     expect(creates.length).toBeLessThanOrEqual(questions.length);

@@ -81,8 +81,10 @@ it('bullmqRunner: 3 worker processes killed with kill -9 and one frozen (SIGSTOP
     expect(cata.filter((o) => o.status === 'succeeded')).toHaveLength(questions.length - cutOff.length);
     const creates = sim.requests('cata').filter((r) => r.method === 'POST' && r.path.endsWith('/generate'));
     expect(creates.length).toBeLessThanOrEqual(questions.length);
+    // A worker killed after sending an answer but before storing its step sends it again from the stored snapshot;
+    // Cata refuses an answer to a job no longer waiting for one, so each is applied (accepted) once.
     for (const answered of new Set(sim.cata.answersReceived.map((a) => a.jobId))) {
-      expect(sim.cata.answers(answered)).toHaveLength(1);
+      expect(sim.cata.answersReceived.filter((a) => a.jobId === answered && a.answer === 200)).toHaveLength(1);
     }
     const requests = sim.log.length;
     await pause(300);

@@ -86,9 +86,15 @@ describe.skipIf(!hasChromium && !required)('the visualizer in headless Chromium'
   const active = (stateId: string) => page.locator(`[data-state-id="${stateId}"][data-active="true"]`);
   const select = async (actor: AnyActorRef, provider: string) => {
     const row = page.locator(`.job-row[data-session-id="${helper.sessionIdOf(actor)}"][data-provider="${provider}"]`);
+    const header = page.locator(`.job-header[data-provider="${provider}"]`);
     await row.waitFor();
-    await row.click();
-    await page.locator(`.job-header[data-provider="${provider}"]`).waitFor();
+    // On a loaded machine a click can land while the list re-renders and be lost: click again, a few times at most.
+    for (let tries = 1; ; tries++) {
+      await row.click();
+      const opened = await header.waitFor({ timeout: 5_000 }).then(() => true, () => false);
+      if (opened || tries === 5) break;
+    }
+    await header.waitFor();
   };
   const expectNoSecrets = async () => {
     const html = await page.content();

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../src/simulator/server.js';
 import { startVisualizer, type Visualizer } from '../visualizer/server.js';
-import { browserTestsRun, CHROMIUM, hasChromium, warnIfSkipped } from './support/chromium.js';
+import { browserTestsRun, CHROMIUM, CHROMIUM_ARGS, hasChromium, warnIfSkipped } from './support/chromium.js';
 
 warnIfSkipped('visualizer.browser-person');
 
@@ -58,7 +58,7 @@ describe.skipIf(!browserTestsRun)('the visualizer page: readable charts, acting 
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: CHROMIUM_ARGS,
       viewport: { width: 1400, height: 900 },
       deviceScaleFactor: 1,
     });

@@ -18,6 +18,7 @@ import { DEPICTA_STORY_MODEL, DEPICTA_TEST_KEY } from '../src/simulator/depicta.
 import { PERCEPTIS_TEST_KEY } from '../src/simulator/perceptis.js';
 import { startSimulator, type Simulator } from '../src/simulator/server.js';
 import { registeredCharts } from '../visualizer/charts.js';
+import { CHROMIUM_ARGS } from './support/chromium.js';
 import { startVisualizer, type Visualizer } from '../visualizer/server.js';
 
 const CHROMIUM = process.env.JOBCHARTS_CHROMIUM ?? '/usr/bin/chromium';
@@ -57,7 +58,7 @@ describe.skipIf(!hasChromium && !required)('the visualizer in headless Chromium'
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: CHROMIUM_ARGS,
       viewport: { width: 1440, height: 1000 },
       deviceScaleFactor: 1,
     });

@@ -7,6 +7,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.JOBCHARTS_CHROMIUM ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
+/** Headless, and no background traffic to hosts this machine cannot reach (DESIGN.md). */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const required = process.env.JOBCHARTS_REQUIRE_BROWSER === '1';
 /** Whether a browser test runs: Chromium is there, or JOBCHARTS_REQUIRE_BROWSER=1 (.ci/run) makes its absence fail. */
 export const browserTestsRun = hasChromium || required;
@@ -30,7 +32,7 @@ export async function launchChromium(): Promise<HeadlessChromium> {
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: CHROMIUM_ARGS,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const messages: string[] = [];

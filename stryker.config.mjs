@@ -3,7 +3,7 @@
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutation.config.ts' },
-  mutate: ['machines/**/*.ts', 'src/core/**/*.ts'],
+  mutate: ['src/providers/*/chart.ts', 'src/core/**/*.ts'],
   coverageAnalysis: 'perTest',
   concurrency: 2,
   timeoutMS: 20_000,

@@ -4,7 +4,7 @@
  * the wait — measured without the noise of sockets and of the simulator's thread.
  */
 import { createActor } from 'xstate';
-import { perceptisJob } from '../machines/perceptis.js';
+import { perceptisJob } from '../src/providers/perceptis/chart.js';
 import { requestActor } from '../src/core/job.js';
 import { settle } from '../src/core/outcome.js';
 import { fixedInterval } from './workload.js';

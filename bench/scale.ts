@@ -20,8 +20,8 @@ import { bullmqRunner } from '../src/bullmq/runner.js';
 import { localRunner } from '../src/runner/local.js';
 import type { JobOutcome } from '../src/core/outcome.js';
 import type { Runner, RunnerConfig } from '../src/runner/types.js';
-import { CATA_TEST_KEY } from '../src/simulator/cata.js';
-import { PERCEPTIS_TEST_KEY } from '../src/simulator/perceptis.js';
+import { CATA_TEST_KEY } from '../src/providers/cata/simulator.js';
+import { PERCEPTIS_TEST_KEY } from '../src/providers/perceptis/simulator.js';
 import { startSimulator, type Simulator } from '../src/simulator/server.js';
 import { startRedis } from '../test/support/redis-server.js';
 

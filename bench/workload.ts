@@ -4,12 +4,12 @@
  */
 import { ofetch } from 'ofetch';
 import { createActor, type AnyStateMachine } from 'xstate';
-import { depictaJob } from '../machines/depicta.js';
-import { perceptisJob } from '../machines/perceptis.js';
+import { depictaJob } from '../src/providers/depicta/chart.js';
+import { perceptisJob } from '../src/providers/perceptis/chart.js';
 import type { PollOptions } from '../src/core/options.js';
 import { settle } from '../src/core/outcome.js';
-import { DEPICTA_STORY_MODEL, DEPICTA_TEST_KEY } from '../src/simulator/depicta.js';
-import { PERCEPTIS_TEST_KEY } from '../src/simulator/perceptis.js';
+import { DEPICTA_STORY_MODEL, DEPICTA_TEST_KEY } from '../src/providers/depicta/simulator.js';
+import { PERCEPTIS_TEST_KEY } from '../src/providers/perceptis/simulator.js';
 
 export interface BenchProvider {
   name: 'perceptis' | 'depicta';

@@ -1,7 +1,7 @@
 /** `jobcharts/bland`: the Bland AI pathway-generation chart and its types. */
-import { blandJob as chart } from '../machines/bland.js';
+import { blandJob as chart } from './providers/bland/chart.js';
 import { appFacing } from './core/app-events.js';
-export type { BlandContext, BlandJobInput, BlandOutcome } from '../machines/bland.js';
+export type { BlandContext, BlandJobInput, BlandOutcome } from './providers/bland/chart.js';
 export type { BlandRequest, BlandResult } from './providers/bland/schema.js';
 export * from './core/essentials.js';
 

@@ -1,5 +1,5 @@
 /** `jobcharts/cata`: the Cata adapter-script chart (with its clarification loop) and its types. */
-import { cataJob as chart } from '../machines/cata.js';
+import { cataJob as chart } from './providers/cata/chart.js';
 import { appFacing } from './core/app-events.js';
 export type {
   AnswerEvent,
@@ -7,7 +7,7 @@ export type {
   CataJobInput,
   CataOptions,
   CataOutcome,
-} from '../machines/cata.js';
+} from './providers/cata/chart.js';
 export type { CataLogEntry, CataRequest, CataResult, CataTestResult, CataTopic } from './providers/cata/schema.js';
 export * from './core/essentials.js';
 

@@ -1,7 +1,7 @@
 /** `jobcharts/depicta`: the Depicta story-generation chart and its types. */
-import { depictaJob as chart } from '../machines/depicta.js';
+import { depictaJob as chart } from './providers/depicta/chart.js';
 import { appFacing } from './core/app-events.js';
-export type { DepictaContext, DepictaJobInput, DepictaOutcome } from '../machines/depicta.js';
+export type { DepictaContext, DepictaJobInput, DepictaOutcome } from './providers/depicta/chart.js';
 export type { DepictaRequest, DepictaResult, DepictaSceneImages } from './providers/depicta/schema.js';
 export * from './core/essentials.js';
 

@@ -1,7 +1,7 @@
 /** `jobcharts/perceptis`: the Perceptis job chart and its types. */
-import { perceptisJob as chart } from '../machines/perceptis.js';
+import { perceptisJob as chart } from './providers/perceptis/chart.js';
 import { appFacing } from './core/app-events.js';
-export type { PerceptisContext, PerceptisJobInput, PerceptisOutcome } from '../machines/perceptis.js';
+export type { PerceptisContext, PerceptisJobInput, PerceptisOutcome } from './providers/perceptis/chart.js';
 export type { PerceptisRequest, PerceptisResult, PerceptisDownload } from './providers/perceptis/schema.js';
 export * from './core/essentials.js';
 

@@ -5,13 +5,13 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { createActor, waitFor, type AnyActorRef } from 'xstate';
-import { cataJob } from '../machines/cata.js';
-import { markdown2pdfJob } from '../machines/markdown2pdf.js';
-import { perceptisJob, type PerceptisJobInput } from '../machines/perceptis.js';
+import { cataJob } from '../src/providers/cata/chart.js';
+import { markdown2pdfJob } from '../src/providers/markdown2pdf/chart.js';
+import { perceptisJob, type PerceptisJobInput } from '../src/providers/perceptis/chart.js';
 import { clearRateBudgets } from '../src/core/budget.js';
 import { settle } from '../src/core/outcome.js';
-import { CATA_TEST_KEY } from '../src/simulator/cata.js';
-import { PERCEPTIS_TEST_KEY } from '../src/simulator/perceptis.js';
+import { CATA_TEST_KEY } from '../src/providers/cata/simulator.js';
+import { PERCEPTIS_TEST_KEY } from '../src/providers/perceptis/simulator.js';
 import { simulator } from './support/sim.js';
 import { newClock, nextPause, pendingTimers } from './support/simulated-time.js';
 

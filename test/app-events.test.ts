@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import { blandJob, cataJob, depictaJob, markdown2pdfJob, perceptisJob, settle } from '../src/index.js';
-import { PERCEPTIS_TEST_KEY } from '../src/simulator/perceptis.js';
+import { PERCEPTIS_TEST_KEY } from '../src/providers/perceptis/simulator.js';
 import { simulator } from './support/sim.js';
 
 const input = { baseUrl: 'http://127.0.0.1:9', apiKey: PERCEPTIS_TEST_KEY, request: { prompt: 'x', output_type: 'deck' as const } };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, waitFor } from 'xstate';
-import { blandJob, type BlandJobInput } from '../machines/bland.js';
+import { blandJob, type BlandJobInput } from '../src/providers/bland/chart.js';
 import { settle } from '../src/core/outcome.js';
-import { BLAND_TEST_KEY } from '../src/simulator/bland.js';
+import { BLAND_TEST_KEY } from '../src/providers/bland/simulator.js';
 import { simulator } from './support/sim.js';
 import { advanceToWake, newClock, nextPause, pendingTimers, untilSettled } from './support/simulated-time.js';
 

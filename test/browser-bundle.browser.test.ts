@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundle } from '../bench/bundle-size.js';
-import { PERCEPTIS_TEST_KEY } from '../src/simulator/perceptis.js';
+import { PERCEPTIS_TEST_KEY } from '../src/providers/perceptis/simulator.js';
 import { startSimulator, type Simulator } from '../src/simulator/server.js';
 import { appWithBuiltPackage } from './support/installed-package.js';
 import { browserTestsRun, closeInOrder, launchChromium, serveFiles, warnIfSkipped, type HeadlessChromium, type StaticSite } from './support/chromium.js';

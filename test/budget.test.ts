@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createActor, waitFor, type SimulatedClock } from 'xstate';
-import { perceptisJob, type PerceptisJobInput } from '../machines/perceptis.js';
+import { perceptisJob, type PerceptisJobInput } from '../src/providers/perceptis/chart.js';
 import { clearRateBudgets, RateBudget, rateBudgetStats, setRateLimit } from '../src/core/budget.js';
 import { settle } from '../src/core/outcome.js';
-import { PERCEPTIS_TEST_KEY } from '../src/simulator/perceptis.js';
+import { PERCEPTIS_TEST_KEY } from '../src/providers/perceptis/simulator.js';
 import type { Simulator } from '../src/simulator/server.js';
 import { simulator } from './support/sim.js';
 import { newClock, untilSettled } from './support/simulated-time.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, waitFor, type SnapshotFrom } from 'xstate';
-import { cataJob, type CataJobInput } from '../machines/cata.js';
+import { cataJob, type CataJobInput } from '../src/providers/cata/chart.js';
 import { settle } from '../src/core/outcome.js';
-import { CATA_TEST_KEY, cataClarifyOnceScript, cataClarifyTwiceScript } from '../src/simulator/cata.js';
+import { CATA_TEST_KEY, cataClarifyOnceScript, cataClarifyTwiceScript } from '../src/providers/cata/simulator.js';
 import { simulator } from './support/sim.js';
 import { advanceToWake, newClock, nextPause, pendingTimers, untilSettled } from './support/simulated-time.js';
 
@@ -347,7 +347,7 @@ describe('Cata bad input', () => {
 });
 
 it('Perceptis options are unchanged: answerTimeoutMs is not one of them', async () => {
-  const { perceptisJob } = await import('../machines/perceptis.js');
+  const { perceptisJob } = await import('../src/providers/perceptis/chart.js');
   const sim = await simulator();
   const actor = createActor(perceptisJob, {
     input: { baseUrl: sim.url, apiKey: 'k', request: { prompt: 'x', output_type: 'deck' }, options: { answerTimeoutMs: 5 } as never },

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { callJson, classifyFailure, isJsonBody, MAX_BODY_BYTES, parseJson, sendRequest, type HttpAnswer, type HttpTransport } from '../src/core/http.js';
 import { fetchTransport } from '../src/core/transport/fetch.js';
 import { undiciTransport } from '../src/core/transport/undici.js';
-import { PERCEPTIS_TEST_KEY } from '../src/simulator/perceptis.js';
+import { PERCEPTIS_TEST_KEY } from '../src/providers/perceptis/simulator.js';
 import { simulator } from './support/sim.js';
 
 const statusPath = '/api/v1/status/job-1';

@@ -2,10 +2,10 @@ import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { createActor, setup, waitFor } from 'xstate';
 import { z } from 'zod';
-import { perceptisJob, type PerceptisJobInput } from '../machines/perceptis.js';
+import { perceptisJob, type PerceptisJobInput } from '../src/providers/perceptis/chart.js';
 import { initialJobContext, jobActions, requestActor, startInputOf, type JobSpec } from '../src/core/job.js';
 import { settle } from '../src/core/outcome.js';
-import { PERCEPTIS_TEST_KEY } from '../src/simulator/perceptis.js';
+import { PERCEPTIS_TEST_KEY } from '../src/providers/perceptis/simulator.js';
 import { simulator } from './support/sim.js';
 import { newClock, nextPause, untilSettled } from './support/simulated-time.js';
 

@@ -2,9 +2,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
-import { perceptisJob } from '../machines/perceptis.js';
+import { perceptisJob } from '../src/providers/perceptis/chart.js';
 import { settle } from '../src/core/outcome.js';
-import { PERCEPTIS_TEST_KEY } from '../src/simulator/perceptis.js';
+import { PERCEPTIS_TEST_KEY } from '../src/providers/perceptis/simulator.js';
 import { simulator } from './support/sim.js';
 import { newClock, untilSettled } from './support/simulated-time.js';
 

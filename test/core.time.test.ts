@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assign, createActor, setup } from 'xstate';
-import { perceptisJob } from '../machines/perceptis.js';
+import { perceptisJob } from '../src/providers/perceptis/chart.js';
 import { clockNow, jobClock, type TimerDueEvent } from '../src/core/clock.js';
 import { parseRetryAfter } from '../src/core/delay.js';
 import { defaultPollOptions, MAX_TIMER_MS, resolveJobOptions, resolvePollOptions } from '../src/core/options.js';

@@ -4,12 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
-import { perceptisJob } from '../machines/perceptis.js';
+import { perceptisJob } from '../src/providers/perceptis/chart.js';
 import { sendRequest, type HttpTransport, type TransportRequest } from '../src/core/http.js';
 import { settle } from '../src/core/outcome.js';
 import { fetchTransport } from '../src/core/transport/fetch.js';
 import { undiciTransport, type UndiciTransport } from '../src/core/transport/undici.js';
-import { PERCEPTIS_TEST_KEY } from '../src/simulator/perceptis.js';
+import { PERCEPTIS_TEST_KEY } from '../src/providers/perceptis/simulator.js';
 import { simulator } from './support/sim.js';
 
 /** A server of the test's own that answers `{}` after `holdMs` and counts the connections it was given. */

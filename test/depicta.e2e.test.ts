@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, waitFor } from 'xstate';
-import { depictaJob, type DepictaJobInput } from '../machines/depicta.js';
+import { depictaJob, type DepictaJobInput } from '../src/providers/depicta/chart.js';
 import { settle } from '../src/core/outcome.js';
 import {
   DEPICTA_NO_CREDIT_KEY,
@@ -9,7 +9,7 @@ import {
   DEPICTA_TEST_KEY,
   DEPICTA_UNVERIFIED_KEY,
   type DepictaCreateStep,
-} from '../src/simulator/depicta.js';
+} from '../src/providers/depicta/simulator.js';
 import type { SimulatorOptions } from '../src/simulator/server.js';
 import { simulator } from './support/sim.js';
 import { advanceToWake, newClock, nextPause, pendingTimers, untilSettled } from './support/simulated-time.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, waitFor } from 'xstate';
-import { markdown2pdfJob, type Markdown2pdfJobInput } from '../machines/markdown2pdf.js';
+import { markdown2pdfJob, type Markdown2pdfJobInput } from '../src/providers/markdown2pdf/chart.js';
 import { settle } from '../src/core/outcome.js';
-import type { Markdown2pdfSimOptions } from '../src/simulator/markdown2pdf.js';
+import type { Markdown2pdfSimOptions } from '../src/providers/markdown2pdf/simulator.js';
 import { simulator } from './support/sim.js';
 import { advanceToWake, newClock, nextPause, pendingTimers, untilSettled } from './support/simulated-time.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, waitFor } from 'xstate';
-import { perceptisJob, type PerceptisJobInput } from '../machines/perceptis.js';
+import { perceptisJob, type PerceptisJobInput } from '../src/providers/perceptis/chart.js';
 import { settle } from '../src/core/outcome.js';
-import { PERCEPTIS_INELIGIBLE_KEY, PERCEPTIS_TEST_KEY } from '../src/simulator/perceptis.js';
+import { PERCEPTIS_INELIGIBLE_KEY, PERCEPTIS_TEST_KEY } from '../src/providers/perceptis/simulator.js';
 import { simulator } from './support/sim.js';
 import { advanceToWake, newClock, nextPause, pendingTimers, untilSettled } from './support/simulated-time.js';
 

@@ -6,11 +6,11 @@ import { getEventListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createActor, waitFor } from 'xstate';
-import { cataJob } from '../machines/cata.js';
-import { perceptisJob } from '../machines/perceptis.js';
+import { cataJob } from '../src/providers/cata/chart.js';
+import { perceptisJob } from '../src/providers/perceptis/chart.js';
 import { settle } from '../src/core/outcome.js';
-import { CATA_TEST_KEY } from '../src/simulator/cata.js';
-import { PERCEPTIS_TEST_KEY } from '../src/simulator/perceptis.js';
+import { CATA_TEST_KEY } from '../src/providers/cata/simulator.js';
+import { PERCEPTIS_TEST_KEY } from '../src/providers/perceptis/simulator.js';
 import { simulator } from './support/sim.js';
 import { newClock, pendingTimers } from './support/simulated-time.js';
 

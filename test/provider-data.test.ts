@@ -5,9 +5,9 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { createActor, type InspectionEvent } from 'xstate';
-import { cataJob } from '../machines/cata.js';
-import { markdown2pdfJob } from '../machines/markdown2pdf.js';
-import { perceptisJob } from '../machines/perceptis.js';
+import { cataJob } from '../src/providers/cata/chart.js';
+import { markdown2pdfJob } from '../src/providers/markdown2pdf/chart.js';
+import { perceptisJob } from '../src/providers/perceptis/chart.js';
 import { settle } from '../src/core/outcome.js';
 import { toPlain } from '../src/inspect/redact.js';
 import { hostileServer, type HostileAnswer } from './support/hostile-server.js';

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CATA_TEST_KEY } from '../src/simulator/cata.js';
-import { DEPICTA_STORY_MODEL, DEPICTA_TEST_KEY } from '../src/simulator/depicta.js';
+import { CATA_TEST_KEY } from '../src/providers/cata/simulator.js';
+import { DEPICTA_STORY_MODEL, DEPICTA_TEST_KEY } from '../src/providers/depicta/simulator.js';
 import { startSimulator, type Simulator } from '../src/simulator/server.js';
 import { browserTestsRun, closeInOrder, launchChromium, serveFiles, warnIfSkipped, type HeadlessChromium, type StaticSite } from './support/chromium.js';
 

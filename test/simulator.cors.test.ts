@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
-import { PERCEPTIS_TEST_KEY } from '../src/simulator/perceptis.js';
+import { PERCEPTIS_TEST_KEY } from '../src/providers/perceptis/simulator.js';
 
 let sim: Simulator;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { createWebSocketInspector } from '@statelyai/inspect';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createActor } from 'xstate';
-import { perceptisJob } from '../machines/perceptis.js';
+import { perceptisJob } from '../src/providers/perceptis/chart.js';
 import { settle } from '../src/core/outcome.js';
 import { inspect } from '../src/inspect/index.js';
 import { REDACTED } from '../src/inspect/redact.js';

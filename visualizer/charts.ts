@@ -1,9 +1,9 @@
 import type { AnyStateMachine } from 'xstate';
-import { blandJob } from '../machines/bland.js';
-import { cataJob } from '../machines/cata.js';
-import { depictaJob } from '../machines/depicta.js';
-import { markdown2pdfJob } from '../machines/markdown2pdf.js';
-import { perceptisJob } from '../machines/perceptis.js';
+import { blandJob } from '../src/providers/bland/chart.js';
+import { cataJob } from '../src/providers/cata/chart.js';
+import { depictaJob } from '../src/providers/depicta/chart.js';
+import { markdown2pdfJob } from '../src/providers/markdown2pdf/chart.js';
+import { perceptisJob } from '../src/providers/perceptis/chart.js';
 import { toPlain } from '../src/inspect/redact.js';
 import type { ChartSource } from './protocol.js';
 
@@ -14,7 +14,7 @@ export interface RegisteredChart {
   summary: string;
 }
 
-/** Every provider chart in machines/, in the order the atlas shows them. */
+/** Every provider chart (src/providers/<provider>/chart.ts), in the order the atlas shows them. */
 export const registeredCharts: RegisteredChart[] = [
   { machine: perceptisJob, title: 'Perceptis', summary: 'PowerPoint generation · pending → processing → download links' },
   { machine: depictaJob, title: 'Depicta', summary: 'Story generation · scenes completed of total → signed image URLs' },

@@ -10,7 +10,7 @@ import { newTokens, tokenMatches } from './tokens.js';
 export interface VisualizerOptions extends Omit<HubOptions, 'charts'> {
   /** Default 0: any free port. Always bound to 127.0.0.1. */
   port?: number;
-  /** The charts of the atlas. Default: every chart in machines/. */
+  /** The charts of the atlas. Default: every provider chart. */
   charts?: RegisteredChart[];
   /** Producer connections open at once; more are refused (503). Default 64. */
   maxProducers?: number;

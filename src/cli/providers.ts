@@ -3,16 +3,16 @@
  * its entry here (and, for the demo, its jobs to showcase.ts).
  */
 import type { AnyActorRef, AnyStateMachine, EventObject } from 'xstate';
-import { blandJob } from '../../machines/bland.js';
-import { cataJob } from '../../machines/cata.js';
-import { depictaJob } from '../../machines/depicta.js';
-import { markdown2pdfJob } from '../../machines/markdown2pdf.js';
-import { perceptisJob } from '../../machines/perceptis.js';
+import { blandJob } from '../providers/bland/chart.js';
+import { cataJob } from '../providers/cata/chart.js';
+import { depictaJob } from '../providers/depicta/chart.js';
+import { markdown2pdfJob } from '../providers/markdown2pdf/chart.js';
+import { perceptisJob } from '../providers/perceptis/chart.js';
 import type { Markdown2pdfPayment } from '../providers/markdown2pdf/schema.js';
-import { BLAND_TEST_KEY } from '../simulator/bland.js';
-import { CATA_TEST_KEY } from '../simulator/cata.js';
-import { DEPICTA_STORY_MODEL, DEPICTA_TEST_KEY } from '../simulator/depicta.js';
-import { PERCEPTIS_TEST_KEY } from '../simulator/perceptis.js';
+import { BLAND_TEST_KEY } from '../providers/bland/simulator.js';
+import { CATA_TEST_KEY } from '../providers/cata/simulator.js';
+import { DEPICTA_STORY_MODEL, DEPICTA_TEST_KEY } from '../providers/depicta/simulator.js';
+import { PERCEPTIS_TEST_KEY } from '../providers/perceptis/simulator.js';
 import { UsageError } from './errors.js';
 import { paymentDetails, priceOf } from './markdown2pdf-payment.js';
 

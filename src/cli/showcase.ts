@@ -5,8 +5,8 @@
  */
 import type { AnyActorRef, EventObject } from 'xstate';
 import type { PollOptions } from '../core/options.js';
-import { DEPICTA_STORY_MODEL } from '../simulator/depicta.js';
-import type { PerceptisStatusStep } from '../simulator/perceptis.js';
+import { DEPICTA_STORY_MODEL } from '../providers/depicta/simulator.js';
+import type { PerceptisStatusStep } from '../providers/perceptis/simulator.js';
 import type { ScriptStep } from '../simulator/script.js';
 import type { Simulator } from '../simulator/server.js';
 import { providers } from './providers.js';

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { MARKDOWN2PDF_SIMULATOR_PAY_PATH } from '../simulator/markdown2pdf.js';
+import { MARKDOWN2PDF_SIMULATOR_PAY_PATH } from '../providers/markdown2pdf/simulator.js';
 import { startSimulator } from '../simulator/server.js';
 import { UsageError } from './errors.js';
 import { listening, portOption, untilInterrupted } from './port.js';

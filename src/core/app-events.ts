@@ -8,7 +8,7 @@ type AppEvents<TEvent extends EventObject> = Extract<TEvent, { type: AppEventTyp
 /**
  * A chart as the package exports it: the same machine, typed to accept from outside only the events of
  * {@link AppEventType}, so `job.send({ type: 'status.completed', result })` (a forged provider answer) does not
- * type-check. The chart itself is typed with all its events (machines/*.ts): its own actors send those.
+ * type-check. The chart itself is typed with all its events (src/providers/<provider>/chart.ts): its own actors send those.
  */
 export type AppFacingChart<M> =
   M extends StateMachine<

@@ -1,10 +1,10 @@
 /** The charts a runner steps, by provider name, and whether the provider needs a key. */
 import type { AnyStateMachine } from 'xstate';
-import { blandJob } from '../../machines/bland.js';
-import { cataJob } from '../../machines/cata.js';
-import { depictaJob } from '../../machines/depicta.js';
-import { markdown2pdfJob } from '../../machines/markdown2pdf.js';
-import { perceptisJob } from '../../machines/perceptis.js';
+import { blandJob } from '../providers/bland/chart.js';
+import { cataJob } from '../providers/cata/chart.js';
+import { depictaJob } from '../providers/depicta/chart.js';
+import { markdown2pdfJob } from '../providers/markdown2pdf/chart.js';
+import { perceptisJob } from '../providers/perceptis/chart.js';
 
 const charts: Record<string, { chart: AnyStateMachine; needsKey: boolean }> = {
   perceptis: { chart: perceptisJob, needsKey: true },

@@ -8,7 +8,7 @@ export {
   type PerceptisScript,
   type PerceptisStatusStep,
   type PerceptisSimOptions,
-} from './perceptis.js';
+} from '../providers/perceptis/simulator.js';
 export {
   Markdown2pdfSim,
   markdown2pdfDefaultScript,
@@ -16,8 +16,8 @@ export {
   type Markdown2pdfScript,
   type Markdown2pdfStatusStep,
   type Markdown2pdfSimOptions,
-} from './markdown2pdf.js';
-export { BlandSim, BLAND_TEST_KEY, blandDefaultScript, type BlandScript, type BlandStatusStep, type BlandSimOptions } from './bland.js';
+} from '../providers/markdown2pdf/simulator.js';
+export { BlandSim, BLAND_TEST_KEY, blandDefaultScript, type BlandScript, type BlandStatusStep, type BlandSimOptions } from '../providers/bland/simulator.js';
 export {
   DepictaSim,
   DEPICTA_TEST_KEY,
@@ -32,7 +32,7 @@ export {
   type DepictaHoldStep,
   type DepictaCreateStep,
   type DepictaSimOptions,
-} from './depicta.js';
+} from '../providers/depicta/simulator.js';
 export {
   CataSim,
   CATA_TEST_KEY,
@@ -46,7 +46,7 @@ export {
   type CataRespondStep,
   type CataAnswerReceived,
   type CataSimOptions,
-} from './cata.js';
+} from '../providers/cata/simulator.js';
 export type { JobScript, ScriptStep, TimedStep } from './script.js';
 export type { WireFault, BodyFault } from './http.js';
 /** `Simulator.faults`: faults for the next matching requests, whatever the provider. */

@@ -4,11 +4,11 @@ import type { SimAnswer, SimRequest, SimRoute } from './http.js';
 import { KeyLimits, type KeyLimit } from './ratelimit.js';
 import { answeredByGate } from './cors.js';
 import { FaultPlan, faultLabel, playHugeBody, playsAfterProvider, playTrickle, replacementAnswer, spoilBody } from './faults.js';
-import { PerceptisSim, type PerceptisSimOptions } from './perceptis.js';
-import { Markdown2pdfSim, type Markdown2pdfSimOptions } from './markdown2pdf.js';
-import { BlandSim, type BlandSimOptions } from './bland.js';
-import { CataSim, type CataSimOptions } from './cata.js';
-import { DepictaSim, type DepictaSimOptions } from './depicta.js';
+import { PerceptisSim, type PerceptisSimOptions } from '../providers/perceptis/simulator.js';
+import { Markdown2pdfSim, type Markdown2pdfSimOptions } from '../providers/markdown2pdf/simulator.js';
+import { BlandSim, type BlandSimOptions } from '../providers/bland/simulator.js';
+import { CataSim, type CataSimOptions } from '../providers/cata/simulator.js';
+import { DepictaSim, type DepictaSimOptions } from '../providers/depicta/simulator.js';
 
 /** One request as the simulator saw it. Keys and signatures are never recorded. */
 export interface RequestLogEntry {

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { startSimulator, type Simulator } from '../../src/simulator/server.js';
-import { PERCEPTIS_TEST_KEY } from '../../src/simulator/perceptis.js';
+import { PERCEPTIS_TEST_KEY } from '../../src/providers/perceptis/simulator.js';
 import { startCli } from './run-cli.js';
 
 let server: WebSocketServer | undefined;

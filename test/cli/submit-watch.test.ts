@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CATA_TEST_KEY } from '../../src/simulator/cata.js';
-import { PERCEPTIS_TEST_KEY } from '../../src/simulator/perceptis.js';
+import { CATA_TEST_KEY } from '../../src/providers/cata/simulator.js';
+import { PERCEPTIS_TEST_KEY } from '../../src/providers/perceptis/simulator.js';
 import { startSimulator, type Simulator } from '../../src/simulator/server.js';
 import { runCli, startCli, until } from './run-cli.js';
 

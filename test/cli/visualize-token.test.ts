@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { PERCEPTIS_TEST_KEY } from '../../src/simulator/perceptis.js';
+import { PERCEPTIS_TEST_KEY } from '../../src/providers/perceptis/simulator.js';
 import { startSimulator } from '../../src/simulator/server.js';
 import type { HubMessage, JobView } from '../../visualizer/protocol.js';
 import { pageSocketUrl, upgradeStatus } from '../support/hub.js';

@@ -30,7 +30,7 @@ function distIsFresh(): boolean {
     if (stat.isDirectory()) for (const entry of readdirSync(path)) visit(join(path, entry));
     else newest = Math.max(newest, stat.mtimeMs);
   };
-  for (const input of ['src', 'machines', 'visualizer', 'package.json', 'tsup.config.ts']) visit(join(repoRoot, input));
+  for (const input of ['src', 'visualizer', 'package.json', 'tsup.config.ts']) visit(join(repoRoot, input));
   try {
     // Both: tsup writes the JavaScript first and the declarations tens of seconds later.
     const built = Math.min(...['index.js', 'index.d.ts'].map((f) => statSync(join(repoRoot, 'dist', f)).mtimeMs));

@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
-import { perceptisJob } from '../../machines/perceptis.js';
+import { perceptisJob } from '../../src/providers/perceptis/chart.js';
 import { MAX_BODY_BYTES, sendRequest } from '../../src/core/http.js';
 import { settle } from '../../src/core/outcome.js';
 import type { PlannedFault } from '../../src/simulator/faults.js';
-import { PERCEPTIS_TEST_KEY } from '../../src/simulator/perceptis.js';
+import { PERCEPTIS_TEST_KEY } from '../../src/providers/perceptis/simulator.js';
 import { simulator } from '../support/sim.js';
 import { newClock, pendingTimers, untilSettled } from '../support/simulated-time.js';
 

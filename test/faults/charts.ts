@@ -1,13 +1,13 @@
 /** Each chart as the fault runs see it: how to start it, script its provider, and read its simulator. */
-import { blandJob } from '../../machines/bland.js';
-import { cataJob } from '../../machines/cata.js';
-import { markdown2pdfJob } from '../../machines/markdown2pdf.js';
-import { depictaJob } from '../../machines/depicta.js';
-import { perceptisJob } from '../../machines/perceptis.js';
-import { BLAND_TEST_KEY } from '../../src/simulator/bland.js';
-import { CATA_TEST_KEY, type CataSimStage, type CataStatusStep } from '../../src/simulator/cata.js';
-import { DEPICTA_STORY_MODEL, DEPICTA_TEST_KEY } from '../../src/simulator/depicta.js';
-import { PERCEPTIS_TEST_KEY } from '../../src/simulator/perceptis.js';
+import { blandJob } from '../../src/providers/bland/chart.js';
+import { cataJob } from '../../src/providers/cata/chart.js';
+import { markdown2pdfJob } from '../../src/providers/markdown2pdf/chart.js';
+import { depictaJob } from '../../src/providers/depicta/chart.js';
+import { perceptisJob } from '../../src/providers/perceptis/chart.js';
+import { BLAND_TEST_KEY } from '../../src/providers/bland/simulator.js';
+import { CATA_TEST_KEY, type CataSimStage, type CataStatusStep } from '../../src/providers/cata/simulator.js';
+import { DEPICTA_STORY_MODEL, DEPICTA_TEST_KEY } from '../../src/providers/depicta/simulator.js';
+import { PERCEPTIS_TEST_KEY } from '../../src/providers/perceptis/simulator.js';
 import type { BodyFault } from '../../src/simulator/http.js';
 import type { ChartUnderFaults, FaultRun, RequestKind } from '../support/fault-runs.js';
 

@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createActor, type AnyActorRef, type InspectionEvent } from 'xstate';
-import { perceptisJob } from '../../machines/perceptis.js';
+import { perceptisJob } from '../../src/providers/perceptis/chart.js';
 import { startInputOf } from '../../src/core/job.js';
 import { settle } from '../../src/core/outcome.js';
 import { Redactor, toPlain } from '../../src/inspect/redact.js';
-import { PERCEPTIS_TEST_KEY } from '../../src/simulator/perceptis.js';
+import { PERCEPTIS_TEST_KEY } from '../../src/providers/perceptis/simulator.js';
 import type { FaultRule } from '../../src/simulator/faults.js';
 import { findSecrets, signaturesIn } from '../support/secrets.js';
 import { simulator } from '../support/sim.js';

@@ -1,4 +1,4 @@
-import { blandAdapter } from '../../src/testing/adapters/bland.js';
+import { blandAdapter } from '../../src/providers/bland/testing.js';
 import { modelSuite } from './suite.js';
 
 modelSuite(blandAdapter);

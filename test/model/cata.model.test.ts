@@ -1,4 +1,4 @@
-import { cataAdapter } from '../../src/testing/adapters/cata.js';
+import { cataAdapter } from '../../src/providers/cata/testing.js';
 import { modelSuite } from './suite.js';
 
 modelSuite(cataAdapter);

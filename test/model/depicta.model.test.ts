@@ -1,4 +1,4 @@
-import { depictaAdapter } from '../../src/testing/adapters/depicta.js';
+import { depictaAdapter } from '../../src/providers/depicta/testing.js';
 import { modelSuite } from './suite.js';
 
 modelSuite(depictaAdapter);

@@ -1,4 +1,4 @@
-import { markdown2pdfAdapter } from '../../src/testing/adapters/markdown2pdf.js';
+import { markdown2pdfAdapter } from '../../src/providers/markdown2pdf/testing.js';
 import { modelSuite } from './suite.js';
 
 modelSuite(markdown2pdfAdapter);

@@ -1,4 +1,4 @@
-import { perceptisAdapter } from '../../src/testing/adapters/perceptis.js';
+import { perceptisAdapter } from '../../src/providers/perceptis/testing.js';
 import { modelSuite } from './suite.js';
 
 modelSuite(perceptisAdapter);

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { bullmqRunner } from '../../src/bullmq/runner.js';
-import { PERCEPTIS_TEST_KEY } from '../../src/simulator/perceptis.js';
+import { PERCEPTIS_TEST_KEY } from '../../src/providers/perceptis/simulator.js';
 import { startSimulator } from '../../src/simulator/server.js';
 import type { Runner } from '../../src/runner/types.js';
 import { redisForThisFile } from '../support/redis.js';

@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { bullmqRunner } from '../../src/bullmq/runner.js';
-import { CATA_TEST_KEY } from '../../src/simulator/cata.js';
-import { PERCEPTIS_TEST_KEY } from '../../src/simulator/perceptis.js';
+import { CATA_TEST_KEY } from '../../src/providers/cata/simulator.js';
+import { PERCEPTIS_TEST_KEY } from '../../src/providers/perceptis/simulator.js';
 import { startSimulator } from '../../src/simulator/server.js';
 import type { JobView, Runner } from '../../src/runner/types.js';
 import { startRedis, type RedisServer } from '../support/redis.js';

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { CATA_TEST_KEY } from '../../src/simulator/cata.js';
+import { CATA_TEST_KEY } from '../../src/providers/cata/simulator.js';
 import { startSimulator } from '../../src/simulator/server.js';
 import { runCli, startCli, until } from '../cli/run-cli.js';
 import { redisForThisFile } from '../support/redis.js';

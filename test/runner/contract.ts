@@ -5,8 +5,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CATA_TEST_KEY } from '../../src/simulator/cata.js';
-import { PERCEPTIS_TEST_KEY } from '../../src/simulator/perceptis.js';
+import { CATA_TEST_KEY } from '../../src/providers/cata/simulator.js';
+import { PERCEPTIS_TEST_KEY } from '../../src/providers/perceptis/simulator.js';
 import { startSimulator, type Simulator } from '../../src/simulator/server.js';
 import type { JobView, Runner, RunnerConfig } from '../../src/runner/types.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import { localRunner } from '../../src/runner/local.js';
-import { PERCEPTIS_TEST_KEY } from '../../src/simulator/perceptis.js';
+import { PERCEPTIS_TEST_KEY } from '../../src/providers/perceptis/simulator.js';
 import { startSimulator } from '../../src/simulator/server.js';
 import type { Runner } from '../../src/runner/types.js';
 import { bundleWorker, killHard, startWorkerProcess } from './worker-process.js';

@@ -5,13 +5,13 @@
  */
 import { createWebSocketInspector } from '@statelyai/inspect';
 import { createActor, type AnyStateMachine } from 'xstate';
-import { cataJob } from '../../machines/cata.js';
-import { markdown2pdfJob } from '../../machines/markdown2pdf.js';
-import { perceptisJob } from '../../machines/perceptis.js';
+import { cataJob } from '../../src/providers/cata/chart.js';
+import { markdown2pdfJob } from '../../src/providers/markdown2pdf/chart.js';
+import { perceptisJob } from '../../src/providers/perceptis/chart.js';
 import { settle } from '../../src/core/outcome.js';
 import { inspect } from '../../src/inspect/index.js';
-import { CATA_TEST_KEY } from '../../src/simulator/cata.js';
-import { PERCEPTIS_TEST_KEY } from '../../src/simulator/perceptis.js';
+import { CATA_TEST_KEY } from '../../src/providers/cata/simulator.js';
+import { PERCEPTIS_TEST_KEY } from '../../src/providers/perceptis/simulator.js';
 
 const [provider, baseUrl, url, flavour] = process.argv.slice(2);
 const options = { pollIntervalMs: 40, maxPollIntervalMs: 60, pollGrowth: 1, minDelayMs: 0, retryDelayMs: 20, jitter: 0 };

@@ -1,5 +1,5 @@
-import { header, json, type SimAnswer, type SimRequest, type SimRoute } from './http.js';
-import { ScriptPlayer, ScriptQueue, sharedStepAnswer, type JobScript, type ScriptStep, type TimedStep } from './script.js';
+import { header, json, type SimAnswer, type SimRequest, type SimRoute } from '../../simulator/http.js';
+import { ScriptPlayer, ScriptQueue, sharedStepAnswer, type JobScript, type ScriptStep, type TimedStep } from '../../simulator/script.js';
 
 export type CataSimStage = 'queued' | 'gathering' | 'generating' | 'testing' | 'retrying' | 'done';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { header, json, type SimAnswer, type SimRequest, type SimRoute } from './http.js';
-import { ScriptPlayer, ScriptQueue, sharedStepAnswer, type JobScript } from './script.js';
+import { header, json, type SimAnswer, type SimRequest, type SimRoute } from '../../simulator/http.js';
+import { ScriptPlayer, ScriptQueue, sharedStepAnswer, type JobScript } from '../../simulator/script.js';
 
 /** What a Bland status request can answer (the `data` of the seed's examples). */
 export type BlandStatusStep =

@@ -14,8 +14,8 @@
  * `resendUnconfirmedCreates` sends them again.
  */
 import { setup } from 'xstate';
-import { clockNow, jobClock } from '../src/core/clock.js';
-import type { CancelEvent } from '../src/core/events.js';
+import { clockNow, jobClock } from '../../core/clock.js';
+import type { CancelEvent } from '../../core/events.js';
 import {
   initialJobContext,
   jobActions,
@@ -24,13 +24,13 @@ import {
   requestActor,
   type JobContext,
   type JobInput,
-} from '../src/core/job.js';
-import type { JobOutcome } from '../src/core/outcome.js';
-import { withSnapshotVersion } from '../src/core/persist.js';
-import type { RestoreSpec } from '../src/core/restore.js';
-import { endStates, jobClockInvoke, pollerStates, startingState, submitStates } from '../src/core/states.js';
-import { createBlandJob, getBlandStatus, type BlandAnswerEvent } from '../src/providers/bland/client.js';
-import { blandJobIdSchema, blandRequestSchema, type BlandRequest, type BlandResult } from '../src/providers/bland/schema.js';
+} from '../../core/job.js';
+import type { JobOutcome } from '../../core/outcome.js';
+import { withSnapshotVersion } from '../../core/persist.js';
+import type { RestoreSpec } from '../../core/restore.js';
+import { endStates, jobClockInvoke, pollerStates, startingState, submitStates } from '../../core/states.js';
+import { createBlandJob, getBlandStatus, type BlandAnswerEvent } from './client.js';
+import { blandJobIdSchema, blandRequestSchema, type BlandRequest, type BlandResult } from './schema.js';
 
 export type BlandJobInput = JobInput<BlandRequest, string>;
 export interface BlandContext extends JobContext<string, BlandResult> {

@@ -1,8 +1,8 @@
 /** How the model-based tests drive Bland (pathway generation): `ready` false / true / true with an error. */
-import { blandJob } from '../../../machines/bland.js';
-import { BLAND_TEST_KEY } from '../../simulator/bland.js';
-import type { ChartAdapter } from '../types.js';
-import { pollingAdapter } from './polling.js';
+import { blandJob } from './chart.js';
+import { BLAND_TEST_KEY } from './simulator.js';
+import type { ChartAdapter } from '../../testing/types.js';
+import { pollingAdapter } from '../../testing/adapters/polling.js';
 
 const request = {
   input_prompt:

@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { header, json, type SimAnswer, type SimRequest, type SimRoute } from './http.js';
-import { ScriptPlayer, ScriptQueue, sharedStepAnswer, type JobScript } from './script.js';
+import { header, json, type SimAnswer, type SimRequest, type SimRoute } from '../../simulator/http.js';
+import { ScriptPlayer, ScriptQueue, sharedStepAnswer, type JobScript } from '../../simulator/script.js';
 
 /** A Perceptis status a script can put a job in. */
 export type PerceptisStatusStep =

@@ -3,10 +3,10 @@
  * offers (the person must pay, then send PAID) and every failure of a create or an output request through the
  * simulator's fault plan, the simulator itself creating documents for free.
  */
-import { markdown2pdfJob } from '../../../machines/markdown2pdf.js';
-import { MARKDOWN2PDF_PAYMENT_REQUEST_PATH, markdown2pdfOffer } from '../../simulator/markdown2pdf.js';
-import type { ChartAdapter } from '../types.js';
-import { failureAnswers, faultOf } from './shared.js';
+import { markdown2pdfJob } from './chart.js';
+import { MARKDOWN2PDF_PAYMENT_REQUEST_PATH, markdown2pdfOffer } from './simulator.js';
+import type { ChartAdapter } from '../../testing/types.js';
+import { failureAnswers, faultOf } from '../../testing/adapters/shared.js';
 
 const request = {
   data: { text_body: '# Quarterly report\n\nRevenue grew.', meta: { title: 'Q3' } },

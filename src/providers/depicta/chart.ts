@@ -16,8 +16,8 @@
  * exist). 5xx, 429 and connections never made are retried. Option `resendUnconfirmedCreates` sends them again.
  */
 import { setup } from 'xstate';
-import { clockNow, jobClock } from '../src/core/clock.js';
-import type { CancelEvent } from '../src/core/events.js';
+import { clockNow, jobClock } from '../../core/clock.js';
+import type { CancelEvent } from '../../core/events.js';
 import {
   initialJobContext,
   jobActions,
@@ -26,13 +26,13 @@ import {
   requestActor,
   type JobContext,
   type JobInput,
-} from '../src/core/job.js';
-import type { JobOutcome } from '../src/core/outcome.js';
-import { withSnapshotVersion } from '../src/core/persist.js';
-import type { RestoreSpec } from '../src/core/restore.js';
-import { endStates, jobClockInvoke, pollerStates, startingState, submitStates } from '../src/core/states.js';
-import { createDepictaJob, getDepictaStatus, type DepictaAnswerEvent } from '../src/providers/depicta/client.js';
-import { depictaJobIdSchema, depictaRequestSchema, type DepictaRequest, type DepictaResult } from '../src/providers/depicta/schema.js';
+} from '../../core/job.js';
+import type { JobOutcome } from '../../core/outcome.js';
+import { withSnapshotVersion } from '../../core/persist.js';
+import type { RestoreSpec } from '../../core/restore.js';
+import { endStates, jobClockInvoke, pollerStates, startingState, submitStates } from '../../core/states.js';
+import { createDepictaJob, getDepictaStatus, type DepictaAnswerEvent } from './client.js';
+import { depictaJobIdSchema, depictaRequestSchema, type DepictaRequest, type DepictaResult } from './schema.js';
 
 export type DepictaJobInput = JobInput<DepictaRequest, string>;
 export interface DepictaContext extends JobContext<string, DepictaResult> {

@@ -9,11 +9,11 @@
  * `provider`, what Perceptis last said, and `poller`, what we are doing about it — then one of five ends.
  * Download links are short-lived: for fresh ones, attach to the finished job again (`input.jobId`).
  */
-import { randomUUID } from '../src/core/random.js';
+import { randomUUID } from '../../core/random.js';
 import { setup } from 'xstate';
 import * as z from 'zod/mini';
-import { clockNow, jobClock } from '../src/core/clock.js';
-import type { CancelEvent } from '../src/core/events.js';
+import { clockNow, jobClock } from '../../core/clock.js';
+import type { CancelEvent } from '../../core/events.js';
 import {
   initialJobContext,
   jobActions,
@@ -22,22 +22,22 @@ import {
   requestActor,
   type JobContext,
   type JobInput,
-} from '../src/core/job.js';
-import type { JobOutcome } from '../src/core/outcome.js';
-import { withSnapshotVersion } from '../src/core/persist.js';
-import type { RestoreSpec } from '../src/core/restore.js';
-import { endStates, jobClockInvoke, pollerStates, startingState, submitStates } from '../src/core/states.js';
+} from '../../core/job.js';
+import type { JobOutcome } from '../../core/outcome.js';
+import { withSnapshotVersion } from '../../core/persist.js';
+import type { RestoreSpec } from '../../core/restore.js';
+import { endStates, jobClockInvoke, pollerStates, startingState, submitStates } from '../../core/states.js';
 import {
   createPerceptisJob,
   getPerceptisStatus,
   type PerceptisAnswerEvent,
-} from '../src/providers/perceptis/client.js';
+} from './client.js';
 import {
   perceptisJobIdSchema,
   perceptisRequestSchema,
   type PerceptisRequest,
   type PerceptisResult,
-} from '../src/providers/perceptis/schema.js';
+} from './schema.js';
 
 export type PerceptisJobInput = JobInput<PerceptisRequest, string>;
 export interface PerceptisContext extends JobContext<string, PerceptisResult> {

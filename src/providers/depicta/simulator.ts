@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { header, json, type SimAnswer, type SimRequest, type SimRoute, type WireFault } from './http.js';
-import { ScriptPlayer, ScriptQueue, sharedStepAnswer, type JobScript } from './script.js';
+import { header, json, type SimAnswer, type SimRequest, type SimRoute, type WireFault } from '../../simulator/http.js';
+import { ScriptPlayer, ScriptQueue, sharedStepAnswer, type JobScript } from '../../simulator/script.js';
 
 /** A Depicta status a script can put a job in. `scenesCompleted` is capped at the story's scene count. */
 export type DepictaStatusStep =

@@ -1,7 +1,7 @@
 /** How the model-based tests drive Perceptis: its answers in the simulator's script vocabulary, and its set-up. */
-import { perceptisJob } from '../../../machines/perceptis.js';
-import { PERCEPTIS_INELIGIBLE_KEY, PERCEPTIS_TEST_KEY } from '../../simulator/perceptis.js';
-import { pollingAdapter } from './polling.js';
+import { perceptisJob } from './chart.js';
+import { PERCEPTIS_INELIGIBLE_KEY, PERCEPTIS_TEST_KEY } from './simulator.js';
+import { pollingAdapter } from '../../testing/adapters/polling.js';
 
 const request = { prompt: 'A one-slide summary of our quarter', output_type: 'single_slide' as const };
 

@@ -20,8 +20,8 @@
  */
 import { assign, setup } from 'xstate';
 import * as z from 'zod/mini';
-import { clockNow, jobClock } from '../src/core/clock.js';
-import type { CancelEvent } from '../src/core/events.js';
+import { clockNow, jobClock } from '../../core/clock.js';
+import type { CancelEvent } from '../../core/events.js';
 import {
   initialJobContext,
   jobActions,
@@ -30,14 +30,14 @@ import {
   requestActor,
   type JobContext,
   type JobInput,
-} from '../src/core/job.js';
-import type { PollOptions } from '../src/core/options.js';
-import type { JobOutcome } from '../src/core/outcome.js';
-import { initialPersonWait, personTimeoutOption, personWaitActions, personWaitFields, type PersonWaitContext } from '../src/core/person.js';
-import { withSnapshotVersion } from '../src/core/persist.js';
-import { storedText, type RestoreSpec } from '../src/core/restore.js';
-import { endStates, jobClockInvoke, pollerStates, retriedRequestStates, startingState, submitStates } from '../src/core/states.js';
-import { isSameOrigin, resolveProviderUrl } from '../src/core/url.js';
+} from '../../core/job.js';
+import type { PollOptions } from '../../core/options.js';
+import type { JobOutcome } from '../../core/outcome.js';
+import { initialPersonWait, personTimeoutOption, personWaitActions, personWaitFields, type PersonWaitContext } from '../../core/person.js';
+import { withSnapshotVersion } from '../../core/persist.js';
+import { storedText, type RestoreSpec } from '../../core/restore.js';
+import { endStates, jobClockInvoke, pollerStates, retriedRequestStates, startingState, submitStates } from '../../core/states.js';
+import { isSameOrigin, resolveProviderUrl } from '../../core/url.js';
 import {
   createMarkdown2pdfJob,
   getMarkdown2pdfOutput,
@@ -45,7 +45,7 @@ import {
   outputPath,
   statusPath,
   type Markdown2pdfAnswerEvent,
-} from '../src/providers/markdown2pdf/client.js';
+} from './client.js';
 import {
   markdown2pdfJobIdSchema,
   markdown2pdfOfferSchema,
@@ -53,7 +53,7 @@ import {
   type Markdown2pdfPayment,
   type Markdown2pdfRequest,
   type Markdown2pdfResult,
-} from '../src/providers/markdown2pdf/schema.js';
+} from './schema.js';
 
 export interface Markdown2pdfOptions extends PollOptions {
   /** How long a person may take to pay before the job ends `timedOut`; `Infinity` (default): no limit. */

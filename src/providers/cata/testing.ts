@@ -2,10 +2,10 @@
  * How the model-based tests drive Cata: statuses (the pipeline's stages, `needs_clarification`) in the simulator's
  * script vocabulary, a person's ANSWER, and failures of a create or an answer through the simulator's fault plan.
  */
-import { cataJob } from '../../../machines/cata.js';
-import { CATA_TEST_KEY } from '../../simulator/cata.js';
-import type { AnswerVariant, ChartAdapter } from '../types.js';
-import { failureAnswers, faultOf } from './shared.js';
+import { cataJob } from './chart.js';
+import { CATA_TEST_KEY } from './simulator.js';
+import type { AnswerVariant, ChartAdapter } from '../../testing/types.js';
+import { failureAnswers, faultOf } from '../../testing/adapters/shared.js';
 
 const request = { provider: 'grabfood', topic: 'list_remote_outlets' };
 const failures = failureAnswers((code, message) => ({ error: { code, message, details: message, field: 'request' } }));

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { json, type SimAnswer, type SimRequest, type SimRoute } from './http.js';
-import { ScriptPlayer, ScriptQueue, sharedStepAnswer, type JobScript, type ScriptStep } from './script.js';
+import { json, type SimAnswer, type SimRequest, type SimRoute } from '../../simulator/http.js';
+import { ScriptPlayer, ScriptQueue, sharedStepAnswer, type JobScript, type ScriptStep } from '../../simulator/script.js';
 
 /** A markdown2pdf status a script can put a job in. */
 export type Markdown2pdfStatusStep =

@@ -1,8 +1,8 @@
 /** How the model-based tests drive Depicta (story generation): its statuses in the simulator's script vocabulary. */
-import { depictaJob } from '../../../machines/depicta.js';
-import { DEPICTA_STORY_MODEL, DEPICTA_SUSPENDED_KEY, DEPICTA_TEST_KEY } from '../../simulator/depicta.js';
-import type { ChartAdapter } from '../types.js';
-import { pollingAdapter } from './polling.js';
+import { depictaJob } from './chart.js';
+import { DEPICTA_STORY_MODEL, DEPICTA_SUSPENDED_KEY, DEPICTA_TEST_KEY } from './simulator.js';
+import type { ChartAdapter } from '../../testing/types.js';
+import { pollingAdapter } from '../../testing/adapters/polling.js';
 
 const request = {
   model: DEPICTA_STORY_MODEL,

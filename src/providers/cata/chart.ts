@@ -29,8 +29,8 @@
  */
 import { assign, setup } from 'xstate';
 import * as z from 'zod/mini';
-import { clockNow, jobClock, type TimerDueEvent } from '../src/core/clock.js';
-import type { CancelEvent } from '../src/core/events.js';
+import { clockNow, jobClock, type TimerDueEvent } from '../../core/clock.js';
+import type { CancelEvent } from '../../core/events.js';
 import {
   initialJobContext,
   jobActions,
@@ -39,12 +39,12 @@ import {
   requestActor,
   type JobContext,
   type JobInput,
-} from '../src/core/job.js';
-import type { PollOptions } from '../src/core/options.js';
-import type { JobOutcome } from '../src/core/outcome.js';
-import { initialPersonWait, personTimeoutOption, personWaitActions, personWaitFields, type PersonWaitContext } from '../src/core/person.js';
-import { withSnapshotVersion } from '../src/core/persist.js';
-import { storedCount, storedText, type RestoreSpec } from '../src/core/restore.js';
+} from '../../core/job.js';
+import type { PollOptions } from '../../core/options.js';
+import type { JobOutcome } from '../../core/outcome.js';
+import { initialPersonWait, personTimeoutOption, personWaitActions, personWaitFields, type PersonWaitContext } from '../../core/person.js';
+import { withSnapshotVersion } from '../../core/persist.js';
+import { storedCount, storedText, type RestoreSpec } from '../../core/restore.js';
 import {
   endStates,
   failureTransitions,
@@ -54,14 +54,14 @@ import {
   startingState,
   submitStates,
   waitState,
-} from '../src/core/states.js';
+} from '../../core/states.js';
 import {
   createCataJob,
   getCataStatus,
   respondToCata,
   type CataAnswerEvent,
   type CataJobDetails,
-} from '../src/providers/cata/client.js';
+} from './client.js';
 import {
   cataJobIdSchema,
   cataStageValues,
@@ -72,7 +72,7 @@ import {
   type CataRequest,
   type CataResult,
   type CataTestResult,
-} from '../src/providers/cata/schema.js';
+} from './schema.js';
 
 export interface CataOptions extends PollOptions {
   /** How long a question may stay unanswered before the job ends `timedOut`; `Infinity` (default): no limit. */

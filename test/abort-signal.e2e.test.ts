@@ -8,7 +8,7 @@ import { createActor, waitFor, type AnyActorRef } from 'xstate';
 import { cataJob } from '../src/providers/cata/chart.js';
 import { markdown2pdfJob } from '../src/providers/markdown2pdf/chart.js';
 import { perceptisJob, type PerceptisJobInput } from '../src/providers/perceptis/chart.js';
-import { clearRateBudgets } from '../src/core/budget.js';
+import { clearRateBudgets } from '../src/core/budget-registry.js';
 import { settle } from '../src/core/outcome.js';
 import { CATA_TEST_KEY } from '../src/providers/cata/simulator.js';
 import { PERCEPTIS_TEST_KEY } from '../src/providers/perceptis/simulator.js';

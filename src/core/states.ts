@@ -5,7 +5,7 @@
  * (clock.ts, invoked at the root of every chart) sends `timer.due`.
  * A chart places them in its own lifecycle with these builders.
  */
-import { budgetActor } from './budget.js';
+import { budgetActor } from './budget-actor.js';
 
 /**
  * A state config built outside a chart's `setup()`: XState cannot check names of shared actions, guards and

@@ -4,7 +4,7 @@
  */
 import type { InspectionEvent, Observer } from 'xstate';
 import type { JobOutcome } from '../core/outcome.js';
-import type { RateLimit } from '../core/budget.js';
+import type { RateLimit } from '../core/rate-budget.js';
 
 /** The providers a runner knows, by the name `submit` takes. */
 export type ProviderName = 'perceptis' | 'depicta' | 'bland' | 'cata' | 'markdown2pdf';

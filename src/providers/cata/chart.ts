@@ -31,15 +31,10 @@ import { assign, setup } from 'xstate';
 import * as z from 'zod/mini';
 import { clockNow, jobClock, type TimerDueEvent } from '../../core/clock.js';
 import type { CancelEvent } from '../../core/events.js';
-import {
-  initialJobContext,
-  jobActions,
-  jobGuards,
-  providerCallOf,
-  requestActor,
-  type JobContext,
-  type JobInput,
-} from '../../core/job.js';
+import { initialJobContext, type JobContext, type JobInput } from '../../core/context.js';
+import { jobActions } from '../../core/actions.js';
+import { jobGuards } from '../../core/guards.js';
+import { providerCallOf, requestActor } from '../../core/request-actor.js';
 import type { PollOptions } from '../../core/options.js';
 import type { JobOutcome } from '../../core/outcome.js';
 import { initialPersonWait, personTimeoutOption, personWaitActions, personWaitFields, type PersonWaitContext } from '../../core/person.js';

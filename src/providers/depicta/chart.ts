@@ -18,15 +18,10 @@
 import { setup } from 'xstate';
 import { clockNow, jobClock } from '../../core/clock.js';
 import type { CancelEvent } from '../../core/events.js';
-import {
-  initialJobContext,
-  jobActions,
-  jobGuards,
-  providerCallOf,
-  requestActor,
-  type JobContext,
-  type JobInput,
-} from '../../core/job.js';
+import { initialJobContext, type JobContext, type JobInput } from '../../core/context.js';
+import { jobActions } from '../../core/actions.js';
+import { jobGuards } from '../../core/guards.js';
+import { providerCallOf, requestActor } from '../../core/request-actor.js';
 import type { JobOutcome } from '../../core/outcome.js';
 import { withSnapshotVersion } from '../../core/persist.js';
 import type { RestoreSpec } from '../../core/restore.js';

@@ -1,9 +1,9 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { createActor, setup, waitFor } from 'xstate';
+import { createActor, setup, waitFor, type EventObject } from 'xstate';
 import { z } from 'zod';
 import { perceptisJob, type PerceptisJobInput } from '../src/providers/perceptis/chart.js';
-import { initialJobContext, startInputOf, type JobSpec } from '../src/core/context.js';
+import { initialJobContext, startInputOf, type AnyJobContext, type JobSpec } from '../src/core/context.js';
 import { jobActions } from '../src/core/actions.js';
 import { requestActor } from '../src/core/request-actor.js';
 import { settle } from '../src/core/outcome.js';
@@ -385,7 +385,7 @@ describe('rejections say what the provider said, and nothing it did not', () => 
 
 describe('recordAnswer, for a chart whose provider reports progress', () => {
   it('takes a number or an explicit null, keeps the last progress when the answer says nothing', () => {
-    const chart = setup({ actions: jobActions }).createMachine({
+    const chart = setup({ types: { context: {} as AnyJobContext, events: {} as EventObject }, actions: jobActions }).createMachine({
       context: { progress: 0.5 } as never,
       on: { answer: { actions: 'recordAnswer' } },
     });

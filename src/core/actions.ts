@@ -2,7 +2,7 @@
  * The actions every chart shares. They read the actor system's clock, so SimulatedClock drives them, and only the
  * fields of {@link JobContext}: a chart's own actions sit beside them (see polling-job.ts).
  */
-import { assign, type AnyActorRef, type EventObject } from 'xstate';
+import { setup, type AnyActorRef, type EventObject } from 'xstate';
 import { clockNow } from './clock.js';
 import { nextDelay } from './delay.js';
 import type { HttpFailureEvent, RateLimitedEvent, RefusalEvent, RejectionKind, TransientEvent } from './events.js';
@@ -10,6 +10,9 @@ import type { AnyJobContext, LastAnswer } from './context.js';
 import type { JobError, JobOutcome, Rejection, UnconfirmedCreate } from './outcome.js';
 
 type Args = { context: AnyJobContext; event: EventObject; self: AnyActorRef };
+
+/** XState's `assign`, typed for the shared context: a chart's own `setup()` takes these actions as they are. */
+const { assign } = setup({ types: { context: {} as AnyJobContext, events: {} as EventObject } });
 
 const now = (self: AnyActorRef) => clockNow(self.system);
 
@@ -42,7 +45,7 @@ function goodAnswer(context: AnyJobContext, event: EventObject, at: number) {
   };
 }
 
-const sharedActions = {
+export const jobActions = {
   /** A request goes out: count it; no wait is pending while it is in flight. */
   countRequest: assign(({ context }: Args) => ({ requests: context.requests + 1, wakeAt: null, waitReason: null })),
 
@@ -206,10 +209,3 @@ function rejectionMessage(context: AnyJobContext, e: HttpFailureEvent): string {
   if (e.type === 'http.transient') return `${e.message} (gave up after ${context.retries + 1} tries)`;
   return e.message;
 }
-
-/**
- * The shared actions, typed loosely on purpose: `setup()` types each action for one chart's own context and
- * events, which a shared implementation cannot name. They read only the fields of {@link JobContext}.
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const jobActions = sharedActions as { [K in keyof typeof sharedActions]: any };

@@ -77,7 +77,7 @@ describe.skipIf(!browserTestsRun)('the visualizer page: readable charts, acting 
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
-  it.each(['perceptis', 'depicta', 'markdown2pdf', 'bland'])('%s: collapsed, the chart fits 1400×900 with labels of 11 px or more', async (id) => {
+  it.each(['perceptis', 'depicta', 'cata', 'markdown2pdf', 'bland'])('%s: collapsed, the chart fits 1400×900 with labels of 11 px or more', async (id) => {
     const svg = page.locator(`.chart-card[data-chart="${id}"] svg.chart-svg`);
     await svg.evaluate((node) => node.scrollIntoView({ block: 'start' }));
     const measured = await svg.evaluate((node) => {
@@ -109,6 +109,14 @@ describe.skipIf(!browserTestsRun)('the visualizer page: readable charts, acting 
     const job = await produce('cata');
     await select(job.sessionId, 'cata');
     await active('cata.needsClarification.awaitingAnswer').waitFor();
+    // The job view follows the job: the state it waits in is scrolled into the chart's view, and on screen.
+    await page.waitForFunction(() => {
+      const box = document.querySelector('[data-state-id="cata.needsClarification.awaitingAnswer"] .box')!.getBoundingClientRect();
+      const view = document.querySelector('.chart-card[data-chart="cata"] .chart-body')!.getBoundingClientRect();
+      const inside = (outer: { left: number; right: number; top: number; bottom: number }) =>
+        box.left >= outer.left && box.right <= outer.right && box.top >= outer.top && box.bottom <= outer.bottom;
+      return inside(view) && inside({ left: 0, top: 0, right: innerWidth, bottom: innerHeight });
+    });
     await page.locator('.answer-input').fill('They are under data.stores');
     await page.locator('[data-action="answer"]').click();
     expect(await job.outcome).toBe('succeeded');

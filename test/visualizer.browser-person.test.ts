@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,15 +7,9 @@ import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../src/simulator/server.js';
 import { startVisualizer, type Visualizer } from '../visualizer/server.js';
 import { browserTestsRun, CHROMIUM, CHROMIUM_ARGS, hasChromium, warnIfSkipped } from './support/chromium.js';
+import { startProducerProcess, type ProducerProcess } from './support/producer-process.js';
 
 warnIfSkipped('visualizer.browser-person');
-
-/** A job in another process, streaming to the hub; `outcome` resolves with how it ended. */
-interface Producer {
-  sessionId: string;
-  outcome: Promise<string>;
-  child: ChildProcess;
-}
 
 describe.skipIf(!browserTestsRun)('the visualizer page: readable charts, acting on jobs, replay (Chromium)', () => {
   let context: BrowserContext;
@@ -26,24 +19,16 @@ describe.skipIf(!browserTestsRun)('the visualizer page: readable charts, acting 
   let profile: string;
   const children: ChildProcess[] = [];
 
-  /** Starts `test/support/page-producer.ts` in its own Node process. */
-  const produce = (provider: string, flavour = 'inspect'): Promise<Producer> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join('test', 'support', 'page-producer.ts'), provider, sim.url, viz.inspectUrl, flavour], { stdio: ['ignore', 'pipe', 'inherit'] });
-      children.push(child);
-      let settle: (outcome: string) => void = () => {};
-      const outcome = new Promise<string>((r) => (settle = r));
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        const message = JSON.parse(line) as { sessionId?: string; outcome?: string };
-        if (message.sessionId) resolve({ sessionId: message.sessionId, outcome, child });
-        if (message.outcome) settle(message.outcome);
-      });
-      child.once('error', reject);
-      child.once('exit', (code) => code !== 0 && reject(new Error(`producer exited ${code}`)));
-    });
+  /** A job in its own Node process (`test/support/page-producer.ts`), streaming to the hub. */
+  const produce = async (provider: string, flavour: 'inspect' | 'stock' = 'inspect'): Promise<ProducerProcess> => {
+    const producer = await startProducerProcess(provider, sim.url, viz.inspectUrl, flavour);
+    children.push(producer.child);
+    return producer;
+  };
 
   const select = async (sessionId: string, provider: string) => {
-    // inspect() marks each session id with its process (`x:0@1a2b3c4d`); the stock inspector sends it plain.
+    // inspect() marks each session id with its process (`x:0@1a2b3c4d`); the hub marks an id a stock inspector
+    // sent plain with its connection (`x:0@c3`).
     const session = `:is([data-session-id="${sessionId}"], [data-session-id^="${sessionId}@"])`;
     await page.locator(`.job-row${session}[data-provider="${provider}"]:not(.disconnected)`).click();
     await page.locator(`.job-header[data-provider="${provider}"]`).waitFor();
@@ -77,7 +62,7 @@ describe.skipIf(!browserTestsRun)('the visualizer page: readable charts, acting 
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
-  it.each(['perceptis', 'depicta', 'markdown2pdf', 'bland'])('%s: collapsed, the chart fits 1400×900 with labels of 11 px or more', async (id) => {
+  it.each(['perceptis', 'depicta', 'cata', 'markdown2pdf', 'bland'])('%s: collapsed, the chart fits 1400×900 with labels of 11 px or more', async (id) => {
     const svg = page.locator(`.chart-card[data-chart="${id}"] svg.chart-svg`);
     await svg.evaluate((node) => node.scrollIntoView({ block: 'start' }));
     const measured = await svg.evaluate((node) => {
@@ -109,6 +94,14 @@ describe.skipIf(!browserTestsRun)('the visualizer page: readable charts, acting 
     const job = await produce('cata');
     await select(job.sessionId, 'cata');
     await active('cata.needsClarification.awaitingAnswer').waitFor();
+    // The job view follows the job: the state it waits in is scrolled into the chart's view, and on screen.
+    await page.waitForFunction(() => {
+      const box = document.querySelector('[data-state-id="cata.needsClarification.awaitingAnswer"] .box')!.getBoundingClientRect();
+      const view = document.querySelector('.chart-card[data-chart="cata"] .chart-body')!.getBoundingClientRect();
+      const inside = (outer: { left: number; right: number; top: number; bottom: number }) =>
+        box.left >= outer.left && box.right <= outer.right && box.top >= outer.top && box.bottom <= outer.bottom;
+      return inside(view) && inside({ left: 0, top: 0, right: innerWidth, bottom: innerHeight });
+    });
     await page.locator('.answer-input').fill('They are under data.stores');
     await page.locator('[data-action="answer"]').click();
     expect(await job.outcome).toBe('succeeded');
@@ -157,6 +150,22 @@ describe.skipIf(!browserTestsRun)('the visualizer page: readable charts, acting 
     await page.locator('[data-action="cancel"]').click();
     expect(await job.outcome).toBe('cancelled');
     await active('perceptis.cancelled').waitFor();
+  }, 60_000);
+
+  it('two processes streaming with the stock inspector, both `x:0`, show as two jobs told apart by session id', async () => {
+    for (let i = 0; i < 2; i++) sim.perceptis.scripts.push({ steps: Array(500).fill({ status: 'pending' }) });
+    const [a, b] = await Promise.all([produce('perceptis', 'stock'), produce('perceptis', 'stock')]);
+    expect([a.sessionId, b.sessionId]).toEqual(['x:0', 'x:0']);
+    const rows = page.locator('.job-row[data-provider="perceptis"][data-session-id^="x:0@"]:not(.disconnected)');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(2);
+    const ids = await rows.evaluateAll((found) => found.map((row) => row.getAttribute('data-session-id')!));
+    expect(new Set(ids).size).toBe(2);
+    for (const id of ids) {
+      await page.locator(`.job-row[data-session-id="${id}"]`).click();
+      await page.locator('.job-header .fact-value', { hasText: id }).waitFor();
+    }
+    a.child.kill();
+    b.child.kill();
   }, 60_000);
 
   it('a job streamed by the stock @statelyai/inspect offers its form disabled, saying why', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { HubMessage, JobView } from '../visualizer/protocol.js';
 import type { Visualizer, VisualizerOptions } from '../visualizer/server.js';
-import { actorFrame, closedAfterEach, pageSocketUrl, sent, testVisualizer, until, upgradeStatus } from './support/hub.js';
+import { actorFrame, closedAfterEach, isSession, pageSocketUrl, sent, testVisualizer, until, upgradeStatus } from './support/hub.js';
 
 const open = closedAfterEach();
 const visualizer = (options: VisualizerOptions = {}): Promise<Visualizer> => testVisualizer(open, options);
@@ -95,13 +95,13 @@ describe('nothing a frame says makes the hub do unbounded work', () => {
     ws.send(actorFrame('after'));
 
     const started = Date.now();
-    await until(() => page.jobs().some((j) => j.sessionId === 'after'), 'the frame after them', 5_000);
+    await until(() => page.jobs().some((j) => isSession(j, 'after')), 'the frame after them', 5_000);
     const stats = new URL(viz.url);
     stats.pathname = '/stats.json';
     expect((await fetch(stats)).status).toBe(200);
     expect(Date.now() - started).toBeLessThan(5_000);
 
-    const key = page.jobs().find((j) => j.sessionId === 'boom')!.key;
+    const key = page.jobs().find((j) => isSession(j, 'boom'))!.key;
     page.socket.send(JSON.stringify({ type: 'timeline', key }));
     const timeline = await until(() => page.messages().find((m): m is Extract<HubMessage, { type: 'timeline' }> => m.type === 'timeline'), 'the timeline');
     expect(timeline.entries.map((e) => e.title)).toEqual(['started', 'requests #1–#50000000']);
@@ -124,7 +124,7 @@ describe('the hub’s memory is bounded, and a page is fed in chunks', () => {
     const chartMessages = page.messages().filter((m): m is Extract<HubMessage, { type: 'charts' }> => m.type === 'charts');
     expect(chartMessages.map((m) => m.charts.map((c) => c.id))).toEqual([['flood-0'], ['flood-1'], ['flood-2'], ['flood-3']]);
     // Jobs of a machine without a chart are still listed.
-    expect(page.jobs().find((j) => j.sessionId === 'job-49')).toMatchObject({ provider: 'flood-49' });
+    expect(page.jobs().find((j) => isSession(j, 'job-49'))).toMatchObject({ provider: 'flood-49' });
   });
 
   it('caps what one job keeps and what all jobs keep; a page opening late gets it all in chunks', async () => {

@@ -11,7 +11,7 @@ import { PERCEPTIS_TEST_KEY } from '../src/providers/perceptis/simulator.js';
 import type { HubMessage, JobView } from '../visualizer/protocol.js';
 import { Ring } from '../visualizer/ring.js';
 import type { Visualizer, VisualizerOptions } from '../visualizer/server.js';
-import { actorFrame, closedAfterEach, eventFrame, pageSocketUrl, snapshotFrame, testVisualizer, upgradeStatus } from './support/hub.js';
+import { actorFrame, closedAfterEach, eventFrame, isSession, pageSocketUrl, snapshotFrame, testVisualizer, upgradeStatus } from './support/hub.js';
 import { simulator } from './support/sim.js';
 import { newClock, untilSettled } from './support/simulated-time.js';
 
@@ -103,7 +103,8 @@ describe('the visualizer hub', () => {
     ws.send(snapshotFrame('x:2', { status: 'active', value: { polling: { provider: 'processing', poller: 'waiting' } }, context: { jobId: 'j-2', progress: 0.5 } }));
 
     const job = await page.until(() => page.jobs().find((j) => j.jobId === 'j-2'));
-    expect(job).toMatchObject({ provider: 'perceptis', progress: 0.5, sessionId: 'x:2' });
+    expect(job).toMatchObject({ provider: 'perceptis', progress: 0.5 });
+    expect(job.sessionId, 'a plain id gets the mark of its producer’s connection').toMatch(/^x:2@c\d+$/);
     expect(page.jobs()).toHaveLength(1);
     expect(viz.stats().framesRejected).toBe(6);
     expect(ws.readyState).toBe(WebSocket.OPEN);
@@ -114,7 +115,7 @@ describe('the visualizer hub', () => {
     big.send('x'.repeat(4 * 4_096 + 1));
     expect(await closed).toBe(1009);
     ws.send(actorFrame('x:3'));
-    await page.until(() => page.jobs().find((j) => j.sessionId === 'x:3'));
+    await page.until(() => page.jobs().find((j) => isSession(j, 'x:3')));
     expect((await fetch(viz.url)).status).toBe(200);
   });
 
@@ -151,9 +152,9 @@ describe('the visualizer hub', () => {
       }),
     );
     ws.send(snapshotFrame('hand:1', { status: 'active', value: 'x', context: { payment_context_token: 'pct-secret-1234', note: 'Authorization: Bearer dpct_leak000000001' } }));
-    await page.until(() => page.jobs().find((j) => j.sessionId === 'hand:1' && j.context?.payment_context_token));
+    await page.until(() => page.jobs().find((j) => isSession(j, 'hand:1') && j.context?.payment_context_token));
     page.send({ type: 'timeline', key: done.key });
-    page.send({ type: 'timeline', key: page.jobs().find((j) => j.sessionId === 'hand:1')!.key });
+    page.send({ type: 'timeline', key: page.jobs().find((j) => isSession(j, 'hand:1'))!.key });
     await page.until(() => page.messages.filter((m) => m.type === 'timeline').length === 2);
 
     const everything = page.raw.join('\n');
@@ -193,10 +194,10 @@ describe('the visualizer hub', () => {
     ws.send(snapshotFrame('done-1', { status: 'done', value: 'succeeded', output: { status: 'succeeded' }, context: {} }));
     ws.send(actorFrame('b'));
     ws.send(actorFrame('c'));
-    await page.until(() => page.jobs().some((j) => j.sessionId === 'c'));
-    expect(page.jobs().map((j) => j.sessionId).sort()).toEqual(['a', 'b', 'c']);
+    await page.until(() => page.jobs().some((j) => isSession(j, 'c')));
+    expect(page.jobs().map((j) => j.sessionId.split('@')[0]).sort()).toEqual(['a', 'b', 'c']);
     expect(viz.stats()).toMatchObject({ jobs: 3, jobsEvicted: 1 });
-    const key = page.jobs().find((j) => j.sessionId === 'a')!.key;
+    const key = page.jobs().find((j) => isSession(j, 'a'))!.key;
     page.send({ type: 'timeline', key });
     const timeline = await page.until(() => page.messages.find((m): m is Extract<HubMessage, { type: 'timeline' }> => m.type === 'timeline'));
     expect(timeline.entries).toHaveLength(5);

@@ -31,6 +31,8 @@ const MAX_MOVE_VALUE_CHARS = 512;
 interface Job {
   /** The producer connection it came from (`c12/`): jobs are counted, and evicted, per producer. */
   producer: string;
+  /** The session id as its producer knows it (the page's `head.sessionId` may carry the hub's mark). */
+  ownSessionId: string;
   head: JobHead;
   /**
    * Context, output and state value as JSON text, capped: text takes the memory it is counted for (one or two bytes
@@ -124,14 +126,18 @@ export class JobStore {
     return this.dirty.size > 0 || this.removed.size > 0 || this.entries.length > 0;
   }
 
-  /** A root actor started (`@xstate.actor` without a parent). */
-  actor(key: string, producer: string, sessionId: string, provider: string, at: number, snapshot: unknown): void {
+  /**
+   * A root actor started (`@xstate.actor` without a parent). `sessionId.shown`: its id on the page, unique per hub;
+   * `sessionId.own`: the id its producer knows it by, where a person's event is addressed.
+   */
+  actor(key: string, producer: string, sessionId: { shown: string; own: string }, provider: string, at: number, snapshot: unknown): void {
     if (!this.jobs.has(key)) {
       const job: Job = {
         producer,
+        ownSessionId: sessionId.own,
         head: {
           key,
-          sessionId,
+          sessionId: sessionId.shown,
           provider: clip(provider, MAX_FIELD_CHARS),
           jobId: null,
           status: 'active',
@@ -229,7 +235,7 @@ export class JobStore {
   target(key: string): { producer: string; sessionId: string; active: boolean } | null {
     const job = this.jobs.get(key);
     if (!job || !job.head.acceptsEvents || !job.head.connected) return null;
-    return { producer: job.producer, sessionId: job.head.sessionId, active: job.head.status === 'active' };
+    return { producer: job.producer, sessionId: job.ownSessionId, active: job.head.status === 'active' };
   }
 
   /** A producer said it takes person events: its jobs, present and future, offer the page's actions. */

@@ -40,7 +40,10 @@ export interface TimelineEntry {
 export interface JobView {
   /** Unique per hub: the producer connection and the actor's session id. */
   key: string;
-  /** The actor's `sessionId`, as the producer knows it. */
+  /**
+   * The actor's `sessionId`, unique per hub: as `inspect()` marked it with its process (`x:0@5f3a9c1e`), or with
+   * the hub's mark of the producer's connection when the producer left it plain (`x:0@c2`, the stock inspector).
+   */
   sessionId: string;
   /** The chart's id (the machine id): `perceptis`, `cata`… */
   provider: string;

@@ -5,6 +5,7 @@ import { randomBytes, toHex } from '../core/random.js';
 import { stoppableReconnects } from './reconnects.js';
 import { PERSON_EVENT_FRAME, personEvent, PRODUCER_HELLO } from './person-events.js';
 import { Redactor, toPlain } from './redact.js';
+import { markSessionIds } from './session-ids.js';
 
 export { Redactor, REDACTED, toPlain } from './redact.js';
 
@@ -26,20 +27,10 @@ export interface JobInspector extends Observer<InspectionEvent> {
   sessionIdOf(actor: AnyActorRef): string;
 }
 
-/**
- * XState numbers sessions per process (`x:0`, `x:1`…), so two producer processes both stream a `x:0`. Every
- * id a frame carries gets this process's own mark, e.g. `x:0@5f3a9c1e`.
- */
+/** Every session id a frame carries gets this process's own mark, e.g. `x:0@5f3a9c1e` (session-ids.ts). */
 const PROCESS_MARK = toHex(randomBytes(4));
-const SESSION_FIELDS = ['sessionId', 'parentId', 'rootId', 'sourceId', 'targetId'] as const;
 // Frames queued while the socket connects pass through `serialize` twice: mark once.
 const markSession = (id: string) => (id.endsWith(`@${PROCESS_MARK}`) ? id : `${id}@${PROCESS_MARK}`);
-
-function markSessions<T>(frame: T): T {
-  const fields = frame as Record<string, unknown>;
-  for (const field of SESSION_FIELDS) if (typeof fields[field] === 'string') fields[field] = markSession(fields[field]);
-  return frame;
-}
 
 /**
  * Streams every actor it is given to the visualizer, with API keys and URL signatures removed before a frame
@@ -54,7 +45,7 @@ export function inspect(options: InspectOptions): JobInspector {
     url: options.url,
     autoStart: false,
     // Runs on every frame, also on those queued while the socket was still connecting.
-    serialize: (event) => markSessions(redactor.redact(toPlain(event)) as typeof event),
+    serialize: (event) => markSessionIds(redactor.redact(toPlain(event)) as typeof event, markSession),
   });
   const stopReconnects = stoppableReconnects(inspector.adapter);
   /** The root actors it streams, by session id: where a person's event from the page goes. */

@@ -60,6 +60,13 @@ export const eventFrame = (sessionId: string, event: Record<string, unknown>): s
 export const snapshotFrame = (sessionId: string, snapshot: Record<string, unknown>): string =>
   JSON.stringify({ type: '@xstate.snapshot', sessionId, rootId: sessionId, createdAt: String(Date.now()), event: { type: 'x' }, snapshot });
 
+/**
+ * Whether the page's `job` is the actor a producer calls `sessionId`: the hub marks an id the producer left plain
+ * with the producer's connection (`x:0` is shown as `x:0@c2`).
+ */
+export const isSession = (job: Pick<JobView, 'sessionId'>, sessionId: string): boolean =>
+  job.sessionId === sessionId || (!sessionId.includes('@') && job.sessionId.startsWith(`${sessionId}@`));
+
 /** A page as the browser has it (its socket opened with the page token): the jobs the hub told it about so far. */
 export async function watchPage(viz: Visualizer, open: Array<{ close(): unknown }>) {
   const socket = new WebSocket(pageSocketUrl(viz.url), { origin: new URL(viz.url).origin });
@@ -73,7 +80,7 @@ export async function watchPage(viz: Visualizer, open: Array<{ close(): unknown 
   open.push({ close: () => socket.close() });
   return {
     jobs: () => [...jobs.values()],
-    job: (sessionId: string) => [...jobs.values()].find((j) => j.sessionId === sessionId),
+    job: (sessionId: string) => [...jobs.values()].find((j) => isSession(j, sessionId)),
   };
 }
 

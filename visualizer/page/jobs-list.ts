@@ -89,6 +89,7 @@ export class JobList {
         style: `top:${index * ROW_HEIGHT}px;--provider:${this.colorOf(job.provider)}`,
         'data-key': job.key,
         'data-session-id': job.sessionId,
+        title: `session ${job.sessionId}`,
         'data-provider': job.provider,
         'data-status': job.status,
         'data-outcome': job.outcome ?? undefined,

@@ -1,5 +1,7 @@
-import type { ELK, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
+import type { ELK, ElkExtendedEdge, ElkNode, ElkPort } from 'elkjs/lib/elk-api.js';
 import type { ChartModel, EdgeInfo, StateInfo } from './describe.js';
+import { CYCLE_BREAKING, hasLoop } from './loops.js';
+import { gridColumn, SUB_LAYOUT_OPTIONS, subLayouts } from './sub-layouts.js';
 
 /** Text metrics the layout needs; the page measures with a canvas, tests may pass an estimate. */
 export interface Measure {
@@ -50,12 +52,13 @@ export interface ChartLayout {
   exits: PlacedExit[];
 }
 
-/** A collapsed request region: what it does, on two lines, and how much it hides. */
+/** A collapsed request region: what it does, then how (two items a line: a narrow box), and how much it hides. */
 function collapsedNotes(state: StateInfo): PlacedState['notes'] {
-  const [doing, ...rest] = (state.summary ?? '').split(' · ');
+  const [doing, ...how] = (state.summary ?? '').split(' · ');
+  const lines = how.flatMap((item, i) => (i % 2 ? [] : [how.slice(i, i + 2).join(' · ')]));
   return [
     { text: doing, kind: 'summary' },
-    ...(rest.length ? [{ text: rest.join(' · '), kind: 'summary' as const }] : []),
+    ...lines.map((text) => ({ text, kind: 'summary' as const })),
     { text: `+ ${state.hidden} states · select to expand`, kind: 'tag' },
   ];
 }
@@ -64,15 +67,20 @@ const SPACING: Record<string, string> = {
   'elk.layered.spacing.nodeNodeBetweenLayers': '16',
   'elk.layered.spacing.edgeNodeBetweenLayers': '10',
   'elk.layered.spacing.edgeEdgeBetweenLayers': '6',
-  'elk.spacing.nodeNode': '18',
+  'elk.spacing.nodeNode': '14',
   'elk.spacing.edgeNode': '10',
   'elk.spacing.edgeEdge': '6',
   'elk.spacing.edgeLabel': '3',
   'elk.edgeLabels.placement': 'CENTER',
   'elk.layered.nodePlacement.strategy': 'LINEAR_SEGMENTS',
+  // Rows pulled up into the room left above them (a short box beside a tall one): about a tenth less height.
+  'elk.layered.compaction.postCompaction.strategy': 'LEFT',
   // Same drawings for these charts, in about two thirds of the time.
   'elk.layered.crossingMinimization.greedySwitch.type': 'OFF',
 };
+
+/** Room left of a chart's first state for its start dot and arrow. */
+const BESIDE = 28;
 
 export const METRICS = {
   titleHeight: 16,
@@ -80,7 +88,8 @@ export const METRICS = {
   labelLine: 14,
   padX: 14,
   atomicPadY: 10,
-  compoundHeader: 30,
+  compoundHeader: 26,
+  compoundPad: 12,
   marker: 10,
 };
 
@@ -91,11 +100,19 @@ export const METRICS = {
 export async function layoutChart(model: ChartModel, measure: Measure, elk: ELK, overrides: Record<string, string> = {}): Promise<ChartLayout> {
   // Spacing is read per graph level, not inherited: every compound state gets it.
   const spacing: Record<string, string> = { ...SPACING, ...overrides };
+  const linked = new Set(model.edges.flatMap((e) => [e.source, e.target]));
+  const parts = subLayouts(model, linked);
+  const gridOf = (state: StateInfo | null) => {
+    const part = state && parts.get(state.id);
+    return part?.kind === 'grid' ? part : null;
+  };
+  /** A grid whose stages share their entry names it once (`← status.running.<state>`) instead of on each stage. */
+  const entriesOf = (state: StateInfo) => [...(gridOf(state.parent)?.entry ? [] : state.entryLabels), ...(gridOf(state)?.entry ?? [])];
   const notesOf = (state: StateInfo): PlacedState['notes'] =>
     state.collapsed ? collapsedNotes(state) : [
     ...state.tags.map((text) => ({ text, kind: 'tag' as const })),
     ...state.invokes.map((text) => ({ text: `invoke ${text}`, kind: 'invoke' as const })),
-    ...state.entryLabels.map((text) => ({ text: `← ${text}`, kind: 'entry' as const })),
+    ...entriesOf(state).map((text) => ({ text: `← ${text}`, kind: 'entry' as const })),
   ];
   const notes = new Map<string, PlacedState['notes']>();
   const edgesAt = new Map<string, ElkExtendedEdge[]>();
@@ -113,6 +130,7 @@ export async function layoutChart(model: ChartModel, measure: Measure, elk: ELK,
   };
 
   const exitsIn = new Map<string, ElkNode[]>();
+  const portsOf = new Map<string, ElkPort[]>();
   const exitInfo = new Map<string, { source: string; target: string; targetKey: string; events: string[] }>();
   for (const edge of model.edges) {
     const source = model.states.get(edge.source)!;
@@ -130,19 +148,25 @@ export async function layoutChart(model: ChartModel, measure: Measure, elk: ELK,
       addEdge(container.id, { id: edge.id, sources: [edge.source], targets: [exitId], labels: edge.events.length === 1 ? labels : [] });
       continue;
     }
-    addEdge(source === target ? (source.parent ?? source).id : lca(source, target).id, {
-      id: edge.id,
-      sources: [edge.source],
-      targets: [edge.target],
-      labels,
-    });
+    // A state laid out on its own (a flow) is left or entered through a port on its border: elkjs routes each leg
+    // in its own layout, and the legs are joined again for drawing.
+    const container = source === target ? (source.parent ?? source) : lca(source, target);
+    const ends = [edge.source, edge.target];
+    for (const [end, state] of [source, target].entries()) {
+      const part = state.parent;
+      if (!part || part === container || !parts.has(part.id)) continue;
+      const port = `${edge.id}::port${end}`;
+      portsOf.set(part.id, [...(portsOf.get(part.id) ?? []), { id: port, width: 1, height: 1 }]);
+      addEdge(part.id, { id: `${edge.id}::leg${end}`, sources: [end ? port : edge.source], targets: [end ? edge.target : port] });
+      ends[end] = port;
+    }
+    addEdge(container.id, { id: edge.id, sources: [ends[0]], targets: [ends[1]], labels });
   }
 
   // States with no transitions among them (a provider's stages, each entered from outside) would stand in one wide
   // row: unseen edges in the chart's order stack them as the pipeline they are.
-  const linked = new Set(model.edges.flatMap((e) => [e.source, e.target]));
   for (const state of model.states.values()) {
-    if (state.kind !== 'compound' || state.children.length < 3) continue;
+    if (state.kind !== 'compound' || state.children.length < 3 || parts.has(state.id)) continue;
     const loose = state.children.filter((c) => !linked.has(c.id) && c.id !== state.initialId);
     loose.slice(1).forEach((c, i) => addEdge(state.id, { id: `${state.id}::order${i}`, sources: [loose[i].id], targets: [c.id] }));
   }
@@ -160,25 +184,40 @@ export async function layoutChart(model: ChartModel, measure: Measure, elk: ELK,
         height: METRICS.atomicPadY * 2 + METRICS.titleHeight + stateNotes.length * METRICS.noteHeight + extra + (stateNotes.length ? 2 : 0),
       };
     }
-    const children: ElkNode[] = [...state.children.map(toElk), ...(exitsIn.get(state.id) ?? [])];
-    if (state.initialId) {
+    // A flow's ends stand together after its last step, not each in the next column.
+    const exits = (exitsIn.get(state.id) ?? []).map((exit) => (parts.get(state.id)?.kind === 'flow' ? { ...exit, layoutOptions: { 'elk.layered.layering.layerConstraint': 'LAST' } } : exit));
+    const children: ElkNode[] = [...state.children.map(toElk), ...exits];
+    const grid = gridOf(state);
+    if (grid) children.forEach((child, i) => (child.layoutOptions = { ...child.layoutOptions, 'elk.partitioning.partition': gridColumn(grid, i) }));
+    const initial = children.find((child) => child.id === state.initialId);
+    if (initial && !state.parent && !initial.children?.length) {
+      // The chart's start: its dot stands left of the first state (room elkjs keeps as part of the node), in the
+      // first row with the ends, not in a row of its own.
+      initial.width! += BESIDE;
+      initial.layoutOptions = { ...initial.layoutOptions, 'elk.portAlignment.default': 'CENTER' };
+      startBeside.add(initial.id);
+    } else if (state.initialId) {
       const markerId = `${state.id}::initial`;
-      children.unshift({ id: markerId, width: METRICS.marker, height: METRICS.marker });
+      children.unshift({ id: markerId, width: METRICS.marker, height: METRICS.marker, layoutOptions: grid ? { 'elk.partitioning.partition': '0' } : {} });
       addEdge(state.id, { id: `${state.id}::initial-edge`, sources: [markerId], targets: [state.initialId] });
     }
     const top = METRICS.compoundHeader + stateNotes.length * METRICS.noteHeight;
+    const part = parts.get(state.id);
     return {
       id: state.id,
       children,
+      ports: portsOf.get(state.id) ?? [],
       layoutOptions: {
         ...spacing,
-        'elk.padding': `[top=${top},left=16,bottom=16,right=16]`,
+        'elk.padding': `[top=${top},left=${METRICS.compoundPad},bottom=${METRICS.compoundPad},right=${METRICS.compoundPad}]`,
         'elk.nodeSize.constraints': 'MINIMUM_SIZE',
         'elk.nodeSize.minimum': `(${Math.max(titleWidth, noteWidth) + 2 * METRICS.padX},${top + 20})`,
+        ...(part ? SUB_LAYOUT_OPTIONS[part.kind] : {}),
       },
     };
   };
 
+  const startBeside = new Set<string>();
   const rootNode = toElk(model.root);
   const attachEdges = (node: ElkNode) => {
     node.edges = edgesAt.get(node.id) ?? [];
@@ -203,7 +242,17 @@ export async function layoutChart(model: ChartModel, measure: Measure, elk: ELK,
     edges: [],
   };
 
-  const laid = await elk.layout(graph);
+  // elkjs turns the chart's loops (a question and back to polling) around before it layers; which arrows it turns
+  // decides how tall or wide a chart is. Both ways are tried and the smaller drawing kept.
+  // Options are read per graph level: each compound state gets the strategy.
+  const withCycleBreaking = (node: ElkNode, strategy: string): ElkNode =>
+    node.children?.length
+      ? { ...node, layoutOptions: { ...node.layoutOptions, 'elk.layered.cycleBreaking.strategy': strategy, ...overrides }, children: node.children.map((c) => withCycleBreaking(c, strategy)) }
+      : node;
+  const strategies = hasLoop(model, lca) ? CYCLE_BREAKING : CYCLE_BREAKING.slice(0, 1);
+  const tries = await Promise.all(strategies.map((strategy) => elk.layout(structuredClone(withCycleBreaking(graph, strategy)))));
+  const area = (node: ElkNode) => (node.width ?? 0) * (node.height ?? 0);
+  const laid = tries.reduce((best, next) => (area(next) < area(best) ? next : best));
   const placed: PlacedState[] = [];
   const initials: ChartLayout['initials'] = [];
   const exits: PlacedExit[] = [];
@@ -211,7 +260,13 @@ export async function layoutChart(model: ChartModel, measure: Measure, elk: ELK,
   const visit = (node: ElkNode) => {
     const state = model.states.get(node.id);
     if (state) {
-      placed.push({ state, x: node.x ?? 0, y: node.y ?? 0, width: node.width ?? 0, height: node.height ?? 0, notes: notes.get(state.id) ?? [] });
+      const beside = startBeside.has(state.id) ? BESIDE : 0;
+      const [x, y] = [(node.x ?? 0) + beside, node.y ?? 0];
+      placed.push({ state, x, y, width: (node.width ?? 0) - beside, height: node.height ?? 0, notes: notes.get(state.id) ?? [] });
+      if (beside) {
+        const middle = y + (node.height ?? 0) / 2;
+        initials.push({ center: { x: x - beside + METRICS.marker / 2, y: middle }, points: [{ x: x - beside + METRICS.marker, y: middle }, { x, y: middle }] });
+      }
     } else if (exitInfo.has(node.id)) {
       exits.push({ ...exitInfo.get(node.id)!, x: node.x ?? 0, y: node.y ?? 0, width: node.width ?? 0, height: node.height ?? 0 });
     } else if (node.id.endsWith('::initial')) {
@@ -239,10 +294,14 @@ export async function layoutChart(model: ChartModel, measure: Measure, elk: ELK,
       } else if (e.id.endsWith('::initial-edge')) {
         const marker = markers.get(e.id.replace(/::initial-edge$/, '::initial'));
         if (marker) marker.points = points;
+      } else if (/::leg[01]$/.test(e.id)) {
+        legs.set(e.id, points);
       }
     }
     node.children?.forEach(collectEdges);
   };
+  const legs = new Map<string, Point[]>();
   collectEdges(laid);
+  for (const placed of edges) placed.points = [...(legs.get(`${placed.edge.id}::leg0`) ?? []), ...placed.points, ...(legs.get(`${placed.edge.id}::leg1`) ?? [])];
   return { width: laid.width ?? 0, height: laid.height ?? 0, states: placed, edges, initials, exits };
 }

@@ -255,6 +255,7 @@ function render(): void {
   }
   if (!job) {
     actions.update(undefined, false);
+    fitChartBody(undefined);
     timelineEl = null;
     for (const c of state.charts.values()) c.view?.setZoom(c.zoom);
     return;
@@ -280,6 +281,27 @@ function render(): void {
   headerHost.replaceChildren(header, ...(moment ? [replayBar(moment, state.replay!, entries.length)] : []));
   actions.update(job, moment !== null);
   if (!chart) headerHost.append(h('p', { class: 'warn' }, `No chart known for ${job.provider}: its producer sent no definition.`));
+  fitChartBody(chart?.card);
+}
+
+/** The job view's chart shows at least this many pixels of height, however tall the panel above it is. */
+const MIN_CHART_VIEW = 260;
+
+/**
+ * The job view's chart fills the screen under the job's panel (whose height changes with the form a person needs),
+ * so the state it is centred on is on screen too, not below the fold. `card`: the selected job's chart, or none.
+ */
+function fitChartBody(card: HTMLElement | undefined): void {
+  for (const chart of state.charts.values()) {
+    const body = chart.card.querySelector<HTMLElement>('.chart-body')!;
+    if (chart.card !== card) {
+      body.style.height = '';
+      continue;
+    }
+    const top = body.getBoundingClientRect().top - main.getBoundingClientRect().top + main.scrollTop;
+    const height = `${Math.max(MIN_CHART_VIEW, Math.floor(main.clientHeight - top - 16))}px`;
+    if (body.style.height !== height) body.style.height = height;
+  }
 }
 
 // ---- replay ----------------------------------------------------------------------------------------

@@ -14,3 +14,14 @@ export { nextDelay, parseRetryAfter, type DelayInput, type WaitKind } from './co
 export { setRateLimit, rateBudgetStats, clearRateBudgets, type RateLimit, type BudgetStats } from './core/budget.js';
 export { fetchTransport } from './core/transport/fetch.js';
 export type { HttpTransport, TransportRequest, HttpAnswer, AnswerHeaders } from './core/transport/types.js';
+export {
+  defineProvider,
+  type ProviderDefinition,
+  type AnyProviderDefinition,
+  type ProviderSimulator,
+  type SimulatedProvider,
+  type StandardRun,
+  type PersonStep,
+  type RequestOf,
+  type ScriptOf,
+} from './providers/define.js';

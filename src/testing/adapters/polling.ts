@@ -5,7 +5,7 @@
  */
 import type { PollOptions } from '../../core/options.js';
 import type { AnyProviderDefinition } from '../../providers/define.js';
-import type { Simulator, SimulatorOptions } from '../../simulator/server.js';
+import type { SimulatorOptions } from '../../simulator/server.js';
 import type { AnswerVariant, ChartAdapter } from '../types.js';
 import { failureAnswers, faultOf } from './shared.js';
 

@@ -9,7 +9,10 @@ export default {
   ...base,
   vitest: { configFile: 'vitest.mutation-core.config.ts' },
   mutate: [
-    'src/core/job.ts',
+    'src/core/context.ts',
+    'src/core/request-actor.ts',
+    'src/core/actions.ts',
+    'src/core/guards.ts',
     'src/core/delay.ts',
     'src/core/options.ts',
     'src/core/http.ts',

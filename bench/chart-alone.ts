@@ -5,7 +5,7 @@
  */
 import { createActor } from 'xstate';
 import { perceptisJob } from '../src/providers/perceptis/chart.js';
-import { requestActor } from '../src/core/job.js';
+import { requestActor } from '../src/core/request-actor.js';
 import { settle } from '../src/core/outcome.js';
 import { fixedInterval } from './workload.js';
 

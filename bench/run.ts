@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import os from 'node:os';
-import { clearRateBudgets } from '../src/core/budget.js';
+import { clearRateBudgets } from '../src/core/budget-registry.js';
 import type { KeyLimit } from '../src/simulator/ratelimit.js';
 import type { LogRow } from './sim-worker.js';
 import { chartAlone } from './chart-alone.js';

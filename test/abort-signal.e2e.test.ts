@@ -6,7 +6,7 @@ import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { createActor, waitFor, type AnyActorRef } from 'xstate';
 import { perceptisJob } from '../src/providers/perceptis/chart.js';
-import { clearRateBudgets } from '../src/core/budget.js';
+import { clearRateBudgets } from '../src/core/budget-registry.js';
 import { settle } from '../src/core/outcome.js';
 import { PERCEPTIS_TEST_KEY } from '../src/providers/perceptis/simulator.js';
 import { startJob } from './support/jobs.js';

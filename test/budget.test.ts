@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createActor, waitFor, type SimulatedClock } from 'xstate';
 import { perceptisJob, type PerceptisJobInput } from '../src/providers/perceptis/chart.js';
-import { clearRateBudgets, RateBudget, rateBudgetStats, setRateLimit } from '../src/core/budget.js';
+import { clearRateBudgets, rateBudgetStats, setRateLimit } from '../src/core/budget-registry.js';
+import { RateBudget } from '../src/core/rate-budget.js';
 import { settle } from '../src/core/outcome.js';
 import { PERCEPTIS_TEST_KEY } from '../src/providers/perceptis/simulator.js';
 import type { Simulator } from '../src/simulator/server.js';

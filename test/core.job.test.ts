@@ -1,8 +1,10 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { createActor, setup, waitFor } from 'xstate';
+import { createActor, setup, waitFor, type EventObject } from 'xstate';
 import { z } from 'zod';
-import { initialJobContext, jobActions, requestActor, startInputOf, type JobSpec } from '../src/core/job.js';
+import { initialJobContext, startInputOf, type AnyJobContext, type JobSpec } from '../src/core/context.js';
+import { jobActions } from '../src/core/actions.js';
+import { requestActor } from '../src/core/request-actor.js';
 import { settle } from '../src/core/outcome.js';
 import { startJob } from './support/jobs.js';
 import { simulator } from './support/sim.js';
@@ -372,7 +374,7 @@ describe('rejections say what the provider said, and nothing it did not', () => 
 
 describe('recordAnswer, for a chart whose provider reports progress', () => {
   it('takes a number or an explicit null, keeps the last progress when the answer says nothing', () => {
-    const chart = setup({ actions: jobActions }).createMachine({
+    const chart = setup({ types: { context: {} as AnyJobContext, events: {} as EventObject }, actions: jobActions }).createMachine({
       context: { progress: 0.5 } as never,
       on: { answer: { actions: 'recordAnswer' } },
     });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { assign, createActor, setup } from 'xstate';
+import { assign, createActor, setup, type EventObject } from 'xstate';
 import { perceptisJob } from '../src/providers/perceptis/chart.js';
 import { clockNow, jobClock, type TimerDueEvent } from '../src/core/clock.js';
 import { parseRetryAfter } from '../src/core/delay.js';
 import { defaultPollOptions, MAX_TIMER_MS, resolveJobOptions, resolvePollOptions } from '../src/core/options.js';
 import { settle } from '../src/core/outcome.js';
-import { personWaitActions, personTimeoutOption } from '../src/core/person.js';
+import { personWaitActions, personTimeoutOption, type PersonWaitJob } from '../src/core/person.js';
 import { newClock, pendingTimers } from './support/simulated-time.js';
 import { z } from 'zod';
 
@@ -204,8 +204,8 @@ describe('parseRetryAfter', () => {
 
 describe('person waits move the overall deadline back by the time a person took', () => {
   function personChart() {
-    return setup({ actions: personWaitActions }).createMachine({
-      context: { personWaitSince: null as number | null, personDeadlineAt: null as number | null, deadlineAt: 100_000 as number | null, wakeAt: null as number | null, waitReason: null as string | null },
+    return setup({ types: { context: {} as PersonWaitJob, events: {} as EventObject }, actions: personWaitActions }).createMachine({
+      context: { personWaitSince: null, personDeadlineAt: null, deadlineAt: 100_000, wakeAt: null, waitReason: null },
       on: {
         ask: { actions: { type: 'startPersonWait', params: ({ event }: { event: unknown }) => ({ timeoutMs: (event as unknown as { timeoutMs: number }).timeoutMs }) } },
         acted: { actions: 'pausePersonWait' },

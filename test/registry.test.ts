@@ -1,7 +1,8 @@
 /** The provider registry: each definition is its chart's, and its sample request and standard script make real jobs. */
 import { describe, expect, it } from 'vitest';
+import type { AnyActorRef } from 'xstate';
 import { settle } from '../src/core/outcome.js';
-import { providers } from '../src/providers/registry.js';
+import { providers, type ProviderName } from '../src/providers/registry.js';
 import { createIsAtMostOnce } from '../src/runner/charts.js';
 import { adapterFor } from '../src/testing/index.js';
 import { startJob } from './support/jobs.js';
@@ -22,9 +23,9 @@ describe('the provider registry', () => {
       // markdown2pdf free of charge: no person pays here.
       const sim = await simulator(clock, { markdown2pdf: { pricing: 'free' } });
       (sim.provider(name) as unknown as { scripts: { push(s: unknown): void } }).scripts.push(definition.simulator!.script!({ inProgress: 2, end }));
-      const actor = startJob(name as never, sim.url, clock);
+      const actor: AnyActorRef = startJob(name as ProviderName, sim.url, clock);
       await untilSettled(actor, clock);
-      expect((await settle(actor)).status).toBe(end);
+      expect(((await settle(actor)) as { status: string }).status).toBe(end);
       expect(sim.requests(name).filter((r) => r.method === 'POST')).toHaveLength(1);
     },
   );

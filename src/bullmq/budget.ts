@@ -7,7 +7,7 @@
  * A budget is named by provider, base URL and the job's `keyRef` — never by the key.
  */
 import type { Redis } from 'ioredis';
-import type { RateLimit } from '../core/budget.js';
+import type { RateLimit } from '../core/rate-budget.js';
 import type { RequestGate } from '../core/start-input.js';
 import type { StoredJob } from '../runner/stored-step.js';
 

@@ -3,7 +3,7 @@ import pc from 'picocolors';
 import type { AnyMachineSnapshot, StateValue } from 'xstate';
 import { plainText } from './terminal-safe.js';
 
-/** The part of every chart's context the view reads (see src/core/job.ts). */
+/** The part of every chart's context the view reads (see src/core/context.ts). */
 interface ViewContext {
   jobId?: unknown;
   progress?: number | null;

@@ -1,10 +1,10 @@
-import { fromCallback, type ActorSystem, type EventObject } from 'xstate';
+import { fromCallback, type AnyActorRef, type EventObject } from 'xstate';
 import { cancelOnAbort } from './abort.js';
 import { MAX_TIMER_MS } from './options.js';
 import { parentOf, systemClockOf } from './xstate-internals.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyActorSystem = ActorSystem<any>;
+/** XState's own `AnyActorSystem` (not exported by name). */
+type AnyActorSystem = AnyActorRef['system'];
 
 interface ClockWithNow {
   setTimeout(fn: () => void, ms: number): unknown;

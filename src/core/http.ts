@@ -3,7 +3,7 @@ import type { HttpFailureEvent, RefusalEvent, TransientEvent } from './events.js
 import { parseRetryAfter } from './delay.js';
 import { redactSignedQueries } from './secrets.js';
 import { checkSchema, describeSchemaError, type Schema } from './schema.js';
-import { hideSecrets } from './provider-data.js';
+import { hideSecrets, secretForms } from './provider-data.js';
 import type { HttpAnswer, HttpTransport } from './transport/types.js';
 
 export type { AnswerHeaders, HttpAnswer, HttpTransport, TransportRequest } from './transport/types.js';
@@ -247,3 +247,29 @@ function withSecretsHidden(answer: HttpAnswer, forms: readonly string[] | undefi
 export function isJsonBody<T>(value: JsonBody<T> | object | null): value is JsonBody<T> {
   return value !== null && 'body' in value && 'answer' in value && !('type' in value);
 }
+
+/** What a provider client needs for one exchange: where, with which key, for how long, and the job's clock. */
+export interface ProviderCall {
+  baseUrl: string;
+  apiKey: string;
+  timeoutMs: number;
+  /** The exchange's controller (see HttpRequest): aborting it cancels the request. */
+  controller: AbortController;
+  now: () => number;
+  transport?: HttpTransport;
+}
+
+/** The HTTP request of one exchange of `call`: what to send, with the call's time-out, controller and transport. */
+export function requestFor(
+  call: Pick<ProviderCall, 'timeoutMs' | 'controller' | 'transport'> & { apiKey?: string },
+  request: Omit<HttpRequest, 'timeoutMs' | 'controller' | 'transport' | 'secretForms'>,
+): HttpRequest {
+  return {
+    ...request,
+    timeoutMs: call.timeoutMs,
+    controller: call.controller,
+    transport: call.transport,
+    secretForms: secretForms(call.apiKey),
+  };
+}
+

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { checkSchema, type SchemaShape } from './schema.js';
-import type { RateLimit } from './budget.js';
+import { rateLimitSchema, type RateLimit } from './rate-budget.js';
 
 /** The largest delay `setTimeout` can hold (2^31 − 1 ms, about 24.8 days). */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -71,13 +71,7 @@ const optionsSchema = z.strictObject({
     requestTimeoutMs: z.number().check(z.positive(), z.lte(MAX_TIMER_MS)),
     maxRetryAfterMs: duration,
     resendUnconfirmedCreates: z.boolean(),
-    rateLimit: z.optional(
-      z.strictObject({
-        requestsPerSecond: z.optional(z.number().check(z.positive())),
-        maxConcurrent: z.optional(z.int().check(z.positive())),
-        burst: z.optional(z.int().check(z.positive())),
-      }),
-    ),
+    rateLimit: z.optional(rateLimitSchema),
 });
 
 /**

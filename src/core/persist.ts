@@ -1,5 +1,5 @@
 import type { AnyActorScope, AnyStateMachine } from 'xstate';
-import { SNAPSHOT_SCHEMA_VERSION } from './job.js';
+import { SNAPSHOT_SCHEMA_VERSION } from './context.js';
 import { checkedSnapshot, refusedSnapshot, type RestoreSpec } from './restore.js';
 
 interface PersistedJob {

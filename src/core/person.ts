@@ -4,7 +4,7 @@
  * A wait may have a limit of its own (`personDeadlineAt`), an absolute time kept in context so that a
  * restored job still ends at the right moment: it is the wait's `wakeAt`, when the job's clock sends `timer.due`.
  */
-import { assign, type AnyActorRef, type EventObject } from 'xstate';
+import { assign as assignWithParams, setup, type AnyActorRef, type EventObject } from 'xstate';
 import { clockNow } from './clock.js';
 import * as z from 'zod/mini';
 import type { SchemaShape } from './schema.js';
@@ -22,14 +22,17 @@ export const initialPersonWait: PersonWaitContext = { personWaitSince: null, per
 /** The person's wait as a restored snapshot must hold it (see restore.ts). */
 export const personWaitFields = { personWaitSince: z.nullable(storedTime), personDeadlineAt: z.nullable(storedTime) };
 
-type Args = { context: PersonWaitContext & { deadlineAt: number | null; wakeAt?: number | null }; event: EventObject; self: AnyActorRef };
+/** What the person-wait actions read and write of a job's context. */
+export type PersonWaitJob = PersonWaitContext & { deadlineAt: number | null; wakeAt?: number | null; waitReason?: string | null };
+type Args = { context: PersonWaitJob; event: EventObject; self: AnyActorRef };
+const { assign } = setup({ types: { context: {} as PersonWaitJob, events: {} as EventObject } });
 
-const personWaitActionsTyped = {
+export const personWaitActions = {
   /**
    * The job now waits for a person, for at most `timeoutMs` (`Infinity`: no limit). A limit already running
    * (the person's last try was refused) is kept, not started again.
    */
-  startPersonWait: assign(({ context, self }: Args, params: { timeoutMs: number }) => {
+  startPersonWait: assignWithParams<PersonWaitJob, EventObject, { timeoutMs: number }, EventObject, never>(({ context, self }: Args, params) => {
     const now = clockNow(self.system);
     const limit = Number.isFinite(params.timeoutMs) ? now + params.timeoutMs : null;
     const personDeadlineAt = context.personDeadlineAt ?? limit;
@@ -50,10 +53,6 @@ const personWaitActionsTyped = {
   /** The person's part is done (their answer was taken): a next wait gets a limit of its own. */
   endPersonWait: assign(() => ({ personWaitSince: null, personDeadlineAt: null })),
 };
-
-/** Typed loosely for the same reason as `jobActions`: a chart's `setup()` names its own context and events. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const personWaitActions = personWaitActionsTyped as { [K in keyof typeof personWaitActionsTyped]: any };
 
 /**
  * The option that limits how long a person may take (e.g. Cata's `answerTimeoutMs`, markdown2pdf's

@@ -1,18 +1,28 @@
 /**
  * The poller's own states, shared by every chart: `requesting` one answer, `waiting` for the next poll,
  * `backingOff` after a 429, `retrying` after a transient failure, and `waitingForBudget` (only when the key has a
- * shared rate budget, see budget.ts). Each wait ends at an absolute time, `context.wakeAt`, when the job's clock
- * (clock.ts, invoked at the root of every chart) sends `timer.due`.
- * A chart places them in its own lifecycle with these builders.
+ * shared rate budget, see budget-registry.ts). Each wait ends at an absolute time, `context.wakeAt`, when the job's
+ * clock (clock.ts, invoked at the root of every chart) sends `timer.due`.
+ * The chart factory (polling-job.ts) places them in a chart's lifecycle; a chart's own states use them through the
+ * factory's {@link StateKit}.
  */
-import { budgetActor } from './budget.js';
+import { setup, type EventObject, type UnknownActorLogic } from 'xstate';
+import { budgetActor } from './budget-actor.js';
+import { jobActions } from './actions.js';
+import { jobGuards } from './guards.js';
+import type { AnyJobContext } from './context.js';
 
 /**
- * A state config built outside a chart's `setup()`: XState cannot check names of shared actions, guards and
- * actors across that boundary, so the builders return it untyped; the model-based tests walk every one of them.
+ * What the builders may name: the shared actions and guards, and any request actor (a chart names its own, e.g.
+ * `status`). XState's `createStateConfig` checks every name a builder writes against them.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type StateConfig = any;
+const shared = setup({
+  types: { context: {} as AnyJobContext, events: {} as EventObject },
+  actors: {} as Record<string, UnknownActorLogic>,
+  actions: jobActions,
+  guards: jobGuards,
+});
+const stateConfig = shared.createStateConfig;
 
 /** What every request state does with a failure: wait as told after a 429, retry transient ones, end on refusals. */
 export function failureTransitions(chartId: string) {
@@ -32,7 +42,7 @@ export function failureTransitions(chartId: string) {
 
 /** Refusals end the job: our request was refused, and asking again would get the same answer. */
 export function rejectionTransitions(chartId: string) {
-  const target = `#${chartId}.rejected`;
+  const target = `#${chartId}.rejected` as const;
   return {
     'http.unauthorized': target,
     'http.forbidden': target,
@@ -43,14 +53,14 @@ export function rejectionTransitions(chartId: string) {
 }
 
 /** One request in flight; `actor` sends back one named event. */
-export function requestingState(chartId: string, actor: string): StateConfig {
-  return {
+export function requestingState(chartId: string, actor: string) {
+  return stateConfig({
     meta: { jobcharts: { step: 'request', summary: `requests ${actor} · retries · backs off on 429` } },
     tags: 'requesting',
     entry: 'countRequest',
-    invoke: { src: actor, input: ({ context }: { context: unknown }) => ({ context }) },
+    invoke: { src: actor, input: ({ context }) => ({ context }) },
     on: failureTransitions(chartId),
-  } as const;
+  });
 }
 
 /**
@@ -58,37 +68,37 @@ export function requestingState(chartId: string, actor: string): StateConfig {
  * deadline the job times out instead.
  * `viaBudget`: the wait's siblings include {@link budgetState}, which the next request passes when the key has a budget.
  */
-export function waitState(chartId: string, then = 'requesting', viaBudget = false): StateConfig {
-  return {
+export function waitState(chartId: string, then = 'requesting', viaBudget = false) {
+  return stateConfig({
     meta: { jobcharts: { step: 'wait' } },
     tags: 'waiting',
     always: { guard: 'pastDeadline', target: `#${chartId}.timedOut` },
     // Entering `requesting` clears the wait (`countRequest`); the budget state sets one of its own.
     on: { 'timer.due': viaBudget ? toRequest(then, 'clearWait') : then },
-  } as const;
+  });
 }
 
 /**
  * The way to the next request: through `waitingForBudget` when the key has a shared rate budget (configured or
  * learnt from 429s), straight to `then` otherwise — without a budget a job never enters the budget state.
  */
-function toRequest(then: string, budgetActions?: string) {
-  return [{ guard: 'needsBudget', target: 'waitingForBudget', ...(budgetActions ? { actions: budgetActions } : {}) }, { target: then }];
+function toRequest(then: string, budgetActions?: 'clearWait') {
+  return [{ guard: 'needsBudget' as const, target: 'waitingForBudget', ...(budgetActions ? { actions: budgetActions } : {}) }, { target: then }];
 }
 
 /** Where a request region starts: no state of its own, it only picks the way to the first request. */
-function readyState(then = 'requesting'): StateConfig {
-  return { always: toRequest(then) } as const;
+function readyState(then = 'requesting') {
+  return stateConfig({ always: toRequest(then) });
 }
 
 /**
  * Waiting for the key's shared rate budget before a request: `queued` while every concurrent request the key
  * allows is in flight, `paced` until the moment the key's request rate allows (`context.wakeAt`, tagged `waiting`).
  */
-export function budgetState(chartId: string, then = 'requesting'): StateConfig {
-  return {
+export function budgetState(chartId: string, then = 'requesting') {
+  return stateConfig({
     initial: 'queued',
-    invoke: { src: budgetActor, input: ({ context }: { context: unknown }) => ({ context }) },
+    invoke: { src: budgetActor, input: ({ context }) => ({ context }) },
     on: {
       'budget.queued': { target: '.queued', actions: 'clearWait' },
       'budget.paced': { target: '.paced', actions: 'scheduleBudgetWait' },
@@ -101,7 +111,7 @@ export function budgetState(chartId: string, then = 'requesting'): StateConfig {
       queued: {},
       paced: { tags: 'waiting' },
     },
-  } as const;
+  });
 }
 
 export interface SubmitOptions {
@@ -119,11 +129,11 @@ export interface SubmitOptions {
  * `CANCEL` while it is out waits for its answer (`cancelling`) — at most `requestTimeoutMs`, the request's own
  * time-out — so that the cancelled outcome carries the job id the provider gave, or says the job may exist.
  */
-function unrepeatedCreate(chartId: string, actor: string): StateConfig {
+function unrepeatedCreate(chartId: string, actor: string) {
   const requesting = requestingState(chartId, actor);
   const cancelled = `#${chartId}.cancelled`;
-  const notSentAgain = { guard: 'createMayExist', target: `#${chartId}.rejected`, actions: 'rejectUnconfirmedCreate' };
-  return {
+  const notSentAgain = { guard: 'createMayExist', target: `#${chartId}.rejected`, actions: 'rejectUnconfirmedCreate' } as const;
+  return stateConfig({
     ...requesting,
     on: { ...requesting.on, 'http.transient': [notSentAgain, ...requesting.on['http.transient']] },
     initial: 'open',
@@ -140,7 +150,7 @@ function unrepeatedCreate(chartId: string, actor: string): StateConfig {
         },
       },
     },
-  };
+  });
 }
 
 /**
@@ -157,8 +167,8 @@ function requestRegionMeta(doing: string): RequestRegionMeta {
 }
 
 /** Creating the job: one request, retried after 429s and transient failures. */
-export function submitStates(chartId: string, actor: string, { idempotent = true }: SubmitOptions = {}): StateConfig {
-  return {
+export function submitStates(chartId: string, actor: string, { idempotent = true }: SubmitOptions = {}) {
+  return stateConfig({
     meta: requestRegionMeta(`requests ${actor}`),
     initial: 'ready',
     states: {
@@ -168,20 +178,20 @@ export function submitStates(chartId: string, actor: string, { idempotent = true
       backingOff: waitState(chartId, 'requesting', true),
       retrying: waitState(chartId, 'requesting', true),
     },
-  } as const;
+  });
 }
 
 /** Any other single request a chart makes on its way (e.g. fetching a finished job's output), retried the same way. */
-export const retriedRequestStates = (chartId: string, actor: string): StateConfig => submitStates(chartId, actor);
+export const retriedRequestStates = (chartId: string, actor: string) => submitStates(chartId, actor);
 
 /**
  * Polling the job's status. `inProgress` are the events that mean "still running, ask again later";
  * the chart handles the other answers (done, failed, needs a person) around this region.
  */
-export function pollerStates(chartId: string, actor: string, inProgress: readonly string[]): StateConfig {
+export function pollerStates(chartId: string, actor: string, inProgress: readonly string[]) {
   const requesting = requestingState(chartId, actor);
   const again = { target: 'waiting', actions: 'scheduleNextPoll' } as const;
-  return {
+  return stateConfig({
     meta: requestRegionMeta(`polls ${actor}`),
     initial: 'ready',
     states: {
@@ -192,38 +202,5 @@ export function pollerStates(chartId: string, actor: string, inProgress: readonl
       backingOff: waitState(chartId, 'requesting', true),
       retrying: waitState(chartId, 'requesting', true),
     },
-  } as const;
-}
-
-/**
- * The job's clock (clock.ts), invoked at the root of every chart: the one timer of the job (the end of the current
- * wait, `wakeAt`), which also hears `input.signal`. A chart's `setup()` names it `clock`.
- *
- * Its id is typed `string`, not the literal `'clock'`, on purpose: the request actors have generated ids, so XState
- * types a chart's `children` with a string index signature of the request actors' type; one child with a literal id
- * beside it becomes a property that index signature refuses, and every shipped chart declaration failed to compile
- * with `skipLibCheck: false` (TS2411).
- */
-export const jobClockInvoke: { readonly id: string; readonly src: 'clock' } = { id: 'clock', src: 'clock' };
-
-/** Where every chart starts: bad input ends it at once, a job id attaches (poll only), a request is submitted first. */
-export function startingState() {
-  return {
-    always: [
-      { guard: 'hasInputProblem', target: 'rejected' },
-      { guard: 'isAttach', target: 'polling' },
-      { target: 'submitting' },
-    ],
-  } as const;
-}
-
-/** The five ends every chart has; each entry action writes `context.outcome`, the chart's `output`. */
-export function endStates() {
-  return {
-    succeeded: { type: 'final', entry: 'endSucceeded' },
-    failed: { type: 'final', entry: 'endFailed' },
-    rejected: { type: 'final', entry: 'endRejected' },
-    timedOut: { type: 'final', entry: 'endTimedOut' },
-    cancelled: { type: 'final', entry: 'endCancelled' },
-  } as const;
+  });
 }

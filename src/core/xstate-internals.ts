@@ -1,7 +1,7 @@
-import type { ActorSystem, AnyActorRef } from 'xstate';
+import type { AnyActorRef } from 'xstate';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyActorSystem = ActorSystem<any>;
+/** XState's own `AnyActorSystem` (not exported by name). */
+type AnyActorSystem = AnyActorRef['system'];
 
 /**
  * The only two places jobcharts reads XState's internals: XState 5 has no public way to get either.

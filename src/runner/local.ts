@@ -2,7 +2,7 @@
  * `localRunner`: the embedded default. One process steps the jobs; they are kept in a local SQLite file, so an app
  * that restarts (or is killed) finds them there and goes on. Switching to many processes is one line: `bullmqRunner`.
  */
-import { setRateLimit } from '../core/budget.js';
+import { setRateLimit } from '../core/budget-registry.js';
 import { keyFor } from './keys.js';
 import { SqliteJobStore, type ClaimedJob } from './sqlite-store.js';
 import { stepStoredJob } from './stored-step.js';

@@ -3,7 +3,7 @@
  * comes from the runner's config; the job's stored base URL must be one the config allows for its provider, and the
  * snapshot must be of that provider and base URL; a snapshot of a newer layout is left for a newer worker.
  */
-import { SNAPSHOT_SCHEMA_VERSION } from '../core/job.js';
+import { SNAPSHOT_SCHEMA_VERSION } from '../core/context.js';
 import type { RequestGate } from '../core/start-input.js';
 import type { JobOutcome } from '../core/outcome.js';
 import { trimBaseUrl } from '../core/url.js';

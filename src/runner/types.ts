@@ -4,7 +4,7 @@
  */
 import type { InspectionEvent, Observer } from 'xstate';
 import type { JobOutcome } from '../core/outcome.js';
-import type { RateLimit } from '../core/budget.js';
+import type { RateLimit } from '../core/rate-budget.js';
 
 /** The providers a runner knows (the registry's), by the name `submit` takes. */
 import type { ProviderName } from '../providers/registry.js';

@@ -86,7 +86,7 @@ export function modelMoves(adapter: ChartAdapter, model: ModelChart, snapshot: S
   }
   const budget = budgetPhase(snapshot);
   if (budget === 'queued') {
-    // What the key's shared budget does here (src/core/budget.ts): the first request of a configured budget and
+    // What the key's shared budget does here (src/core/budget-registry.ts): the first request of a configured budget and
     // every request of a learnt one go at once; later requests of a slow configured budget wait their moment.
     const paced = snapshot.context.options.rateLimit !== undefined && snapshot.context[GRANTED] === true;
     moves.push(
@@ -143,7 +143,7 @@ export function serializer(adapter: ChartAdapter) {
 }
 
 /**
- * The shared rate budget of a key is process-wide state (src/core/budget.ts) that the chart's `needsBudget` guard
+ * The shared rate budget of a key is process-wide state (src/core/budget-registry.ts) that the chart's `needsBudget` guard
  * reads. The model keeps what the budget would know in two context fields of its own: whether a 429 taught the key
  * a budget, and whether the budget has let a request go since its rate was last reset. Only the model has them.
  */

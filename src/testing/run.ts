@@ -10,7 +10,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { createActor, SimulatedClock, type AnyActorRef, type AnyMachineSnapshot } from 'xstate';
-import { clearRateBudgets } from '../core/budget.js';
+import { clearRateBudgets } from '../core/budget-registry.js';
 import type { Simulator } from '../simulator/server.js';
 import type { CoverageRecorder } from './chart.js';
 import type { ChartAdapter, ExpectedRequest, ExpectedState, LifecyclePath, PathStep, ScriptedAnswer } from './types.js';

@@ -61,7 +61,7 @@ export interface PathStep {
   inFlightAfter?: string;
   /**
    * The key's shared rate budget may make the request wait its turn first (`waitingForBudget.paced`): how long
-   * depends on the budget's history (src/core/budget.ts), not on the chart, so the path allows it.
+   * depends on the budget's history (src/core/budget-registry.ts), not on the chart, so the path allows it.
    */
   mayWaitForBudget?: true;
   /** Every request the provider has seen once this step is done, oldest first. */

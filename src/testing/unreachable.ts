@@ -12,7 +12,7 @@ export const unreachableByDesign: readonly Unreachable[] = [
   {
     suffix: '.backingOff|timer.due|1',
     reason:
-      'a 429 always teaches the key a shared rate budget (src/core/budget.ts requestAnswered), so the request after a back-off always passes waitingForBudget; the direct branch is taken only if the app clears the budgets during the wait',
+      'a 429 always teaches the key a shared rate budget (src/core/budget-registry.ts requestAnswered), so the request after a back-off always passes waitingForBudget; the direct branch is taken only if the app clears the budgets during the wait',
   },
   {
     suffix: '.waitingForBudget|budget.queued|0',

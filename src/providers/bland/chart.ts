@@ -13,97 +13,28 @@
  * `unconfirmedCreate` (the job may exist). 5xx, 429 and connections never made are retried. Option
  * `resendUnconfirmedCreates` sends them again.
  */
-import { setup } from 'xstate';
-import { clockNow, jobClock } from '../../core/clock.js';
-import type { CancelEvent } from '../../core/events.js';
-import {
-  initialJobContext,
-  jobActions,
-  jobGuards,
-  providerCallOf,
-  requestActor,
-  type JobContext,
-  type JobInput,
-} from '../../core/job.js';
-import type { JobOutcome } from '../../core/outcome.js';
-import { withSnapshotVersion } from '../../core/persist.js';
-import type { RestoreSpec } from '../../core/restore.js';
-import { endStates, jobClockInvoke, pollerStates, startingState, submitStates } from '../../core/states.js';
+import { pollingJob, type PollingJobContext, type PollingJobInput, type PollingJobOutcome } from '../../core/polling-job.js';
 import { createBlandJob, getBlandStatus, type BlandAnswerEvent } from './client.js';
 import { blandJobIdSchema, blandRequestSchema, type BlandRequest, type BlandResult } from './schema.js';
 
-export type BlandJobInput = JobInput<BlandRequest, string>;
-export interface BlandContext extends JobContext<string, BlandResult> {
-  request: BlandRequest | null;
-}
-export type BlandOutcome = JobOutcome<BlandResult, string>;
-type BlandEvent = BlandAnswerEvent | { type: 'timer.due'; at: number } | CancelEvent;
+export type BlandContext = PollingJobContext<BlandRequest, string, BlandResult>;
+export type BlandJobInput = PollingJobInput<BlandContext>;
+export type BlandOutcome = PollingJobOutcome<BlandContext>;
 
-const blandRequest = requestActor<BlandContext>;
-
-const blandSpec: RestoreSpec<BlandRequest> = {
-  provider: 'bland',
+export const blandJob = pollingJob({
+  id: 'bland',
   // Not documented by Bland. A pathway takes tens of seconds to generate: ask every 3 s, slowing to 20 s
   // on long generations, and never more than once a second.
   defaults: { pollIntervalMs: 3_000, pollGrowth: 1.5, maxPollIntervalMs: 20_000, minDelayMs: 1_000 },
-  requestSchema: blandRequestSchema,
-  jobIdSchema: blandJobIdSchema,
-  needsKey: true,
   // No idempotency key: a create that may have made a job is never sent again (see UnconfirmedCreate).
   idempotentCreate: false,
-};
-
-export const blandJob = withSnapshotVersion(
-  setup({
-    types: {
-      input: {} as BlandJobInput,
-      context: {} as BlandContext,
-      events: {} as BlandEvent,
-      output: {} as BlandOutcome,
-      tags: {} as 'waiting' | 'requesting',
-    },
-    actors: {
-      clock: jobClock,
-      create: blandRequest((args) => createBlandJob(providerCallOf(args), args.context.request!)),
-      status: blandRequest((args) => getBlandStatus(providerCallOf(args), args.context.jobId!)),
-    },
-    actions: jobActions,
-    guards: jobGuards,
-  }).createMachine({
-    id: 'bland',
-    context: ({ input, self }) => initialJobContext<BlandRequest, string, BlandResult>(input, blandSpec, clockNow(self.system)),
-    invoke: jobClockInvoke,
-    on: { CANCEL: '.cancelled' },
-    initial: 'starting',
-    states: {
-      starting: startingState(),
-      submitting: {
-        ...submitStates('bland', 'create', { idempotent: blandSpec.idempotentCreate }),
-        on: { 'submit.accepted': { target: 'polling', actions: ['recordAnswer', 'recordJobId'] } },
-      },
-      polling: {
-        type: 'parallel',
-        states: {
-          provider: {
-            initial: 'unknown',
-            states: {
-              /** Bland has not answered a status request yet (just queued, or attached by id). */
-              unknown: {},
-              /** `ready: false`. */
-              generating: {},
-            },
-            on: { 'status.notReady': '.generating' },
-          },
-          poller: pollerStates('bland', 'status', ['status.notReady']),
-        },
-        on: {
-          'status.ready': { target: 'succeeded', actions: ['recordAnswer', 'recordResult'] },
-          'status.failed': { target: 'failed', actions: 'recordAnswer' },
-        },
-      },
-      ...endStates(),
-    },
-    output: ({ context }) => context.outcome!,
-  }),
-  blandSpec,
-);
+  types: {} as { context: BlandContext; events: BlandAnswerEvent },
+  schemas: { request: blandRequestSchema, jobId: blandJobIdSchema },
+  provider: {
+    // `unknown` until Bland answers a status request (just queued, or attached by id); `ready: false` is `generating`.
+    states: { 'status.notReady': 'generating' },
+    on: { 'status.ready': 'succeeded', 'status.failed': 'failed' },
+  },
+  create: (call, { request }) => createBlandJob(call, request),
+  status: (call, { jobId }) => getBlandStatus(call, jobId),
+});

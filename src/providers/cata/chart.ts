@@ -27,41 +27,13 @@
  * ends rejected / unconfirmed with `unconfirmedCreate` (the job may exist). 5xx, 429 and connections never made are
  * retried. Option `resendUnconfirmedCreates` sends them again.
  */
-import { assign, setup } from 'xstate';
+import { assign } from 'xstate';
 import * as z from 'zod/mini';
-import { clockNow, jobClock, type TimerDueEvent } from '../../core/clock.js';
-import type { CancelEvent } from '../../core/events.js';
-import {
-  initialJobContext,
-  jobActions,
-  jobGuards,
-  providerCallOf,
-  requestActor,
-  type JobContext,
-  type JobInput,
-} from '../../core/job.js';
 import type { PollOptions } from '../../core/options.js';
-import type { JobOutcome } from '../../core/outcome.js';
-import { initialPersonWait, personTimeoutOption, personWaitActions, personWaitFields, type PersonWaitContext } from '../../core/person.js';
-import { withSnapshotVersion } from '../../core/persist.js';
-import { storedCount, storedText, type RestoreSpec } from '../../core/restore.js';
-import {
-  endStates,
-  failureTransitions,
-  jobClockInvoke,
-  pollerStates,
-  requestingState,
-  startingState,
-  submitStates,
-  waitState,
-} from '../../core/states.js';
-import {
-  createCataJob,
-  getCataStatus,
-  respondToCata,
-  type CataAnswerEvent,
-  type CataJobDetails,
-} from './client.js';
+import { initialPersonWait, personTimeoutOption, personWaitFields, type PersonWaitContext } from '../../core/person.js';
+import { pollingJob, type PollingJobContext, type PollingJobInput, type PollingJobOutcome } from '../../core/polling-job.js';
+import { storedCount, storedText } from '../../core/restore.js';
+import { createCataJob, getCataStatus, respondToCata, type CataAnswerEvent, type CataJobDetails } from './client.js';
 import {
   cataJobIdSchema,
   cataStageValues,
@@ -79,11 +51,10 @@ export interface CataOptions extends PollOptions {
   answerTimeoutMs: number;
 }
 
-export type CataJobInput = JobInput<CataRequest, number, CataOptions>;
+export type CataJobInput = PollingJobInput<CataContext>;
 
-export interface CataContext extends JobContext<number, CataResult>, PersonWaitContext {
+export interface CataContext extends PollingJobContext<CataRequest, number, CataResult>, PersonWaitContext {
   options: CataOptions;
-  request: CataRequest | null;
   /** The current script draft. */
   hypothesis: string | null;
   testResults: CataTestResult[];
@@ -100,43 +71,22 @@ export interface CataContext extends JobContext<number, CataResult>, PersonWaitC
   answerProblem: string | null;
 }
 
-export type CataOutcome = JobOutcome<CataResult, number>;
+export type CataOutcome = PollingJobOutcome<CataContext>;
 export type AnswerEvent = { type: 'ANSWER'; text: string };
-type CataEvent = CataAnswerEvent | TimerDueEvent | CancelEvent | AnswerEvent;
-
-/** A status other than needs_clarification: any question is behind us. */
-const movedOn = ['recordJob', 'closeQuestion', 'endPersonWait'] as const;
-
-const inProgress = ['status.pending', ...cataStageValues.map((stage) => `status.running.${stage}` as const)];
-
-const cataRequest = requestActor<CataContext>;
 
 /** `ANSWER`'s `text` must be a string (an empty one is sent: Cata says why it refuses it). */
 const NOT_TEXT = 'ANSWER needs `text`: the answer to the question, as a string';
 
-/** A new job's own fields. */
-const cataFields = () => ({
-  ...initialPersonWait,
-  hypothesis: null,
-  testResults: [] as CataTestResult[],
-  pipelineRetries: 0,
-  logs: [] as CataLogEntry[],
-  clarification: null,
-  humanResponse: null,
-  answer: null,
-  answerProblem: null,
-});
-
 const orNull = (schema: typeof storedText) => z.nullable(schema);
-const cataSpec: RestoreSpec<CataRequest> = {
-  provider: 'cata',
+
+export const cataJob = pollingJob({
+  id: 'cata',
   // Not documented: a few seconds, slowing down a little; the pipeline takes tens of seconds.
   defaults: { pollIntervalMs: 2_000, pollGrowth: 1.25, maxPollIntervalMs: 10_000 },
-  requestSchema: cataRequestSchema,
-  jobIdSchema: cataJobIdSchema,
-  needsKey: true,
   // No idempotency key: a create that may have made a job is never sent again (see UnconfirmedCreate).
   idempotentCreate: false,
+  types: {} as { context: CataContext; events: CataAnswerEvent | AnswerEvent; tags: 'needs-input' },
+  schemas: { request: cataRequestSchema, jobId: cataJobIdSchema },
   extraOptions: personTimeoutOption('answerTimeoutMs'),
   fields: {
     ...personWaitFields,
@@ -149,141 +99,94 @@ const cataSpec: RestoreSpec<CataRequest> = {
     answer: orNull(storedText),
     answerProblem: orNull(storedText),
   },
-  initialFields: cataFields,
-};
-
-export const cataJob = withSnapshotVersion(
-  setup({
-    types: {
-      input: {} as CataJobInput,
-      context: {} as CataContext,
-      events: {} as CataEvent,
-      output: {} as CataOutcome,
-      tags: {} as 'waiting' | 'requesting' | 'needs-input',
-    },
-    actors: {
-      clock: jobClock,
-      create: cataRequest((args) => createCataJob(providerCallOf(args), args.context.request!)),
-      status: cataRequest((args) => getCataStatus(providerCallOf(args), args.context.jobId!)),
-      respond: cataRequest((args) => respondToCata(providerCallOf(args), args.context.jobId!, args.context.answer ?? '')),
-    },
-    actions: {
-      ...jobActions,
-      ...personWaitActions,
-      /** What the last status said about the pipeline. */
-      recordJob: assign(({ event }) => {
-        const job = (event as Extract<CataAnswerEvent, { job: CataJobDetails }>).job;
-        return {
-          hypothesis: job.hypothesis,
-          testResults: job.testResults,
-          pipelineRetries: job.retries,
-          logs: job.logs,
-          clarification: job.clarification,
-          humanResponse: job.humanResponse,
-        };
-      }),
-      takeAnswer: assign(({ event }) => ({ answer: (event as AnswerEvent).text })),
-      refuseAnswer: assign({ answerProblem: NOT_TEXT }),
-      /** Cata refused the answer: keep its words for the person. */
-      answerRefused: assign(({ event }) => ({ answerProblem: (event as { message: string }).message, answer: null })),
-      /** The question is behind us: the answer was taken, or the job went on without it. */
-      closeQuestion: assign(({ context }) => ({
-        humanResponse: context.answer ?? context.humanResponse,
-        answer: null,
-        answerProblem: null,
-      })),
-      /** A new round of the pipeline: the poll interval starts short again. */
-      resetPolls: assign({ polls: 0 }),
-    },
-    guards: {
-      ...jobGuards,
-      answerIsText: ({ event }) => typeof (event as Partial<AnswerEvent>).text === 'string',
-    },
-  }).createMachine({
-    id: 'cata',
-    context: ({ input, self }) => {
-      const base = initialJobContext<CataRequest, number, CataResult>(input, cataSpec, clockNow(self.system));
-      return { ...base, options: base.options as CataOptions, ...cataFields() };
-    },
-    invoke: jobClockInvoke,
-    on: { CANCEL: '.cancelled' },
-    initial: 'starting',
-    states: {
-      starting: startingState(),
-      submitting: {
-        ...submitStates('cata', 'create', { idempotent: cataSpec.idempotentCreate }),
-        on: { 'submit.accepted': { target: 'polling', actions: ['recordAnswer', 'recordJobId'] } },
-      },
-      polling: {
-        type: 'parallel',
-        states: {
-          provider: {
-            initial: 'unknown',
-            states: {
-              /** Cata has not answered a status request yet (just created, attached, or just answered). */
-              unknown: {},
-              pending: {},
-              running: {
-                initial: 'queued',
-                states: { queued: {}, gathering: {}, generating: {}, testing: {}, retrying: {}, done: {} },
-              },
-            },
-            on: {
-              'status.pending': { target: '.pending', actions: movedOn },
-              'status.running.queued': { target: '.running.queued', actions: movedOn },
-              'status.running.gathering': { target: '.running.gathering', actions: movedOn },
-              'status.running.generating': { target: '.running.generating', actions: movedOn },
-              'status.running.testing': { target: '.running.testing', actions: movedOn },
-              'status.running.retrying': { target: '.running.retrying', actions: movedOn },
-              'status.running.done': { target: '.running.done', actions: movedOn },
-            },
-          },
-          poller: pollerStates('cata', 'status', inProgress),
-        },
-        on: {
-          'status.needs_clarification': {
-            target: 'needsClarification',
-            actions: [
-              'recordAnswer',
-              'recordJob',
-              { type: 'startPersonWait', params: ({ context }: { context: CataContext }) => ({ timeoutMs: context.options.answerTimeoutMs }) },
-            ],
-          },
-          'status.completed': { target: 'succeeded', actions: ['recordAnswer', ...movedOn, 'recordResult'] },
-          'status.failed': { target: 'failed', actions: ['recordAnswer', ...movedOn] },
-        },
-      },
-      /** Cata's `needs_clarification`: nothing is polled until a person answers. */
-      needsClarification: {
-        initial: 'awaitingAnswer',
-        states: {
-          awaitingAnswer: {
-            tags: 'needs-input',
-            on: {
-              ANSWER: [
-                { guard: 'answerIsText', target: 'sendingAnswer', actions: ['takeAnswer', 'pausePersonWait'] },
-                { actions: 'refuseAnswer' },
-              ],
-              'timer.due': '#cata.timedOut',
-            },
-          },
-          sendingAnswer: {
-            ...requestingState('cata', 'respond'),
-            on: {
-              ...failureTransitions('cata'),
-              'respond.accepted': { target: '#cata.polling', actions: ['recordAnswer', 'closeQuestion', 'endPersonWait', 'resetPolls'] },
-              // Refused: ask where the job stands (see the header) rather than assume it still waits.
-              'http.invalid': { target: '#cata.polling', actions: ['recordAnswer', 'answerRefused'] },
-            },
-          },
-          backingOff: waitState('cata', 'sendingAnswer'),
-          retrying: waitState('cata', 'sendingAnswer'),
-        },
-      },
-      /** succeeded · failed · rejected · timedOut · cancelled */
-      ...endStates(),
-    },
-    output: ({ context }) => context.outcome!,
+  initialFields: () => ({
+    ...initialPersonWait,
+    hypothesis: null,
+    testResults: [],
+    pipelineRetries: 0,
+    logs: [],
+    clarification: null,
+    humanResponse: null,
+    answer: null,
+    answerProblem: null,
   }),
-  cataSpec,
-);
+  provider: {
+    // `unknown` until Cata answers a status request (just created, attached, or just answered); `running` goes
+    // through Cata's stages.
+    states: {
+      'status.pending': 'pending',
+      ...Object.fromEntries(cataStageValues.map((stage) => [`status.running.${stage}`, `running.${stage}`])),
+    },
+    // A status other than needs_clarification: any question is behind us.
+    actions: ['recordJob', 'closeQuestion', 'endPersonWait'],
+    on: {
+      'status.needs_clarification': {
+        target: 'needsClarification',
+        actions: [
+          'recordAnswer',
+          'recordJob',
+          { type: 'startPersonWait', params: ({ context }: { context: CataContext }) => ({ timeoutMs: context.options.answerTimeoutMs }) },
+        ],
+      },
+      'status.completed': 'succeeded',
+      'status.failed': 'failed',
+    },
+  },
+  create: (call, { request }) => createCataJob(call, request),
+  status: (call, { jobId }) => getCataStatus(call, jobId),
+  requests: { respond: (call, { jobId, answer }) => respondToCata(call, jobId, answer ?? '') },
+  actions: {
+    /** What the last status said about the pipeline. */
+    recordJob: assign(({ event }) => {
+      const job = (event as Extract<CataAnswerEvent, { job: CataJobDetails }>).job;
+      return {
+        hypothesis: job.hypothesis,
+        testResults: job.testResults,
+        pipelineRetries: job.retries,
+        logs: job.logs,
+        clarification: job.clarification,
+        humanResponse: job.humanResponse,
+      };
+    }),
+    takeAnswer: assign(({ event }) => ({ answer: (event as AnswerEvent).text })),
+    refuseAnswer: assign({ answerProblem: NOT_TEXT }),
+    /** Cata refused the answer: keep its words for the person. */
+    answerRefused: assign(({ event }) => ({ answerProblem: (event as { message: string }).message, answer: null })),
+    /** The question is behind us: the answer was taken, or the job went on without it. */
+    closeQuestion: assign(({ context }) => ({
+      humanResponse: context.answer ?? context.humanResponse,
+      answer: null,
+      answerProblem: null,
+    })),
+    /** A new round of the pipeline: the poll interval starts short again. */
+    resetPolls: assign({ polls: 0 }),
+  },
+  guards: {
+    answerIsText: ({ event }) => typeof (event as Partial<AnswerEvent>).text === 'string',
+  },
+  states: ({ at, requesting, waiting }) => ({
+    /** Cata's `needs_clarification`: nothing is polled until a person answers. */
+    needsClarification: {
+      initial: 'awaitingAnswer',
+      states: {
+        awaitingAnswer: {
+          tags: 'needs-input',
+          on: {
+            ANSWER: [
+              { guard: 'answerIsText', target: 'sendingAnswer', actions: ['takeAnswer', 'pausePersonWait'] },
+              { actions: 'refuseAnswer' },
+            ],
+            'timer.due': at('timedOut'),
+          },
+        },
+        sendingAnswer: requesting('respond', {
+          'respond.accepted': { target: at('polling'), actions: ['recordAnswer', 'closeQuestion', 'endPersonWait', 'resetPolls'] },
+          // Refused: ask where the job stands (see the header) rather than assume it still waits.
+          'http.invalid': { target: at('polling'), actions: ['recordAnswer', 'answerRefused'] },
+        }),
+        backingOff: waiting('sendingAnswer'),
+        retrying: waiting('sendingAnswer'),
+      },
+    },
+  }),
+});

@@ -1,7 +1,6 @@
 import { checkSchema } from '../../core/schema.js';
 import type { HttpFailureEvent, RefusalEvent } from '../../core/events.js';
-import { callJson, classifyFailure, isJsonBody, protocolFailure, type HttpAnswer, type ProviderWords } from '../../core/http.js';
-import { requestFor, type ProviderCall } from '../../core/job.js';
+import { callJson, classifyFailure, isJsonBody, protocolFailure, type HttpAnswer, type ProviderWords, requestFor, type ProviderCall } from '../../core/http.js';
 import {
   cataCreatedSchema,
   cataEnvelopeErrorSchema,

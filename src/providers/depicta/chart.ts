@@ -15,101 +15,28 @@
  * was restored while the create was out, the chart ends rejected / unconfirmed with `unconfirmedCreate` (the job may
  * exist). 5xx, 429 and connections never made are retried. Option `resendUnconfirmedCreates` sends them again.
  */
-import { setup } from 'xstate';
-import { clockNow, jobClock } from '../../core/clock.js';
-import type { CancelEvent } from '../../core/events.js';
-import {
-  initialJobContext,
-  jobActions,
-  jobGuards,
-  providerCallOf,
-  requestActor,
-  type JobContext,
-  type JobInput,
-} from '../../core/job.js';
-import type { JobOutcome } from '../../core/outcome.js';
-import { withSnapshotVersion } from '../../core/persist.js';
-import type { RestoreSpec } from '../../core/restore.js';
-import { endStates, jobClockInvoke, pollerStates, startingState, submitStates } from '../../core/states.js';
+import { pollingJob, type PollingJobContext, type PollingJobInput, type PollingJobOutcome } from '../../core/polling-job.js';
 import { createDepictaJob, getDepictaStatus, type DepictaAnswerEvent } from './client.js';
 import { depictaJobIdSchema, depictaRequestSchema, type DepictaRequest, type DepictaResult } from './schema.js';
 
-export type DepictaJobInput = JobInput<DepictaRequest, string>;
-export interface DepictaContext extends JobContext<string, DepictaResult> {
-  request: DepictaRequest | null;
-}
-export type DepictaOutcome = JobOutcome<DepictaResult, string>;
-type DepictaEvent = DepictaAnswerEvent | { type: 'timer.due'; at: number } | CancelEvent;
+export type DepictaContext = PollingJobContext<DepictaRequest, string, DepictaResult>;
+export type DepictaJobInput = PollingJobInput<DepictaContext>;
+export type DepictaOutcome = PollingJobOutcome<DepictaContext>;
 
-const depictaRequest = requestActor<DepictaContext>;
-
-const depictaSpec: RestoreSpec<DepictaRequest> = {
-  provider: 'depicta',
+export const depictaJob = pollingJob({
+  id: 'depicta',
   // Depicta's own CLI and examples poll every 3 s.
   defaults: { pollIntervalMs: 3_000, pollGrowth: 1, maxPollIntervalMs: 30_000 },
-  requestSchema: depictaRequestSchema,
-  jobIdSchema: depictaJobIdSchema,
-  needsKey: true,
   // No idempotency key: a create that may have made a job is never sent again (see UnconfirmedCreate).
   idempotentCreate: false,
-};
-
-export const depictaJob = withSnapshotVersion(
-  setup({
-    types: {
-      input: {} as DepictaJobInput,
-      context: {} as DepictaContext,
-      events: {} as DepictaEvent,
-      output: {} as DepictaOutcome,
-      tags: {} as 'waiting' | 'requesting',
-    },
-    actors: {
-      clock: jobClock,
-      create: depictaRequest((args) => createDepictaJob(providerCallOf(args), args.context.request!)),
-      status: depictaRequest((args) => getDepictaStatus(providerCallOf(args), args.context.jobId!)),
-    },
-    actions: jobActions,
-    guards: jobGuards,
-  }).createMachine({
-    id: 'depicta',
-    context: ({ input, self }) => initialJobContext<DepictaRequest, string, DepictaResult>(input, depictaSpec, clockNow(self.system)),
-    invoke: jobClockInvoke,
-    on: { CANCEL: '.cancelled' },
-    initial: 'starting',
-    states: {
-      starting: startingState(),
-      submitting: {
-        ...submitStates('depicta', 'create', { idempotent: depictaSpec.idempotentCreate }),
-        on: { 'submit.accepted': { target: 'polling', actions: ['recordAnswer', 'recordJobId'] } },
-      },
-      polling: {
-        type: 'parallel',
-        states: {
-          provider: {
-            initial: 'unknown',
-            states: {
-              /** Depicta has not answered a status request yet (just accepted, or attached by id). */
-              unknown: {},
-              /** Queued: no scene started. */
-              pending: {},
-              /** Drawing the character portraits, then the scenes one by one. */
-              processing: {},
-            },
-            on: {
-              'status.pending': '.pending',
-              'status.processing': '.processing',
-            },
-          },
-          poller: pollerStates('depicta', 'status', ['status.pending', 'status.processing']),
-        },
-        on: {
-          'status.completed': { target: 'succeeded', actions: ['recordAnswer', 'recordResult'] },
-          'status.failed': { target: 'failed', actions: 'recordAnswer' },
-        },
-      },
-      ...endStates(),
-    },
-    output: ({ context }) => context.outcome!,
-  }),
-  depictaSpec,
-);
+  types: {} as { context: DepictaContext; events: DepictaAnswerEvent },
+  schemas: { request: depictaRequestSchema, jobId: depictaJobIdSchema },
+  provider: {
+    // `unknown` until Depicta answers a status request (just accepted, or attached by id). `pending`: queued, no
+    // scene started; `processing`: drawing the character portraits, then the scenes one by one.
+    states: { 'status.pending': 'pending', 'status.processing': 'processing' },
+    on: { 'status.completed': 'succeeded', 'status.failed': 'failed' },
+  },
+  create: (call, { request }) => createDepictaJob(call, request),
+  status: (call, { jobId }) => getDepictaStatus(call, jobId),
+});

@@ -18,25 +18,12 @@
  * work, not the person's. `paymentTimeoutMs` (default: no limit) ends the job `timedOut` when the payment takes
  * longer, counted from the first 402 across every PAID that was answered 402 again. CANCEL ends it `cancelled`.
  */
-import { assign, setup } from 'xstate';
+import { assign } from 'xstate';
 import * as z from 'zod/mini';
-import { clockNow, jobClock } from '../../core/clock.js';
-import type { CancelEvent } from '../../core/events.js';
-import {
-  initialJobContext,
-  jobActions,
-  jobGuards,
-  providerCallOf,
-  requestActor,
-  type JobContext,
-  type JobInput,
-} from '../../core/job.js';
 import type { PollOptions } from '../../core/options.js';
-import type { JobOutcome } from '../../core/outcome.js';
-import { initialPersonWait, personTimeoutOption, personWaitActions, personWaitFields, type PersonWaitContext } from '../../core/person.js';
-import { withSnapshotVersion } from '../../core/persist.js';
-import { storedText, type RestoreSpec } from '../../core/restore.js';
-import { endStates, jobClockInvoke, pollerStates, retriedRequestStates, startingState, submitStates } from '../../core/states.js';
+import { initialPersonWait, personTimeoutOption, personWaitFields, type PersonWaitContext } from '../../core/person.js';
+import { pollingJob, type PollingJobContext, type PollingJobInput, type PollingJobOutcome } from '../../core/polling-job.js';
+import { storedText } from '../../core/restore.js';
 import { isSameOrigin, resolveProviderUrl } from '../../core/url.js';
 import {
   createMarkdown2pdfJob,
@@ -60,10 +47,9 @@ export interface Markdown2pdfOptions extends PollOptions {
   paymentTimeoutMs: number;
 }
 /** `apiKey` is not needed (and not sent): markdown2pdf is paid per use. */
-export type Markdown2pdfJobInput = JobInput<Markdown2pdfRequest, string, Markdown2pdfOptions>;
-export interface Markdown2pdfContext extends JobContext<string, Markdown2pdfResult>, PersonWaitContext {
+export type Markdown2pdfJobInput = PollingJobInput<Markdown2pdfContext>;
+export interface Markdown2pdfContext extends PollingJobContext<Markdown2pdfRequest, string, Markdown2pdfResult>, PersonWaitContext {
   options: Markdown2pdfOptions;
-  request: Markdown2pdfRequest | null;
   /** Where to poll: the create answer's `path` joined with `baseUrl` (attached: `/job/{id}/status`). */
   statusUrl: string | null;
   /** The metadata URL the Done answer's `path` named (absent: `/job/{id}/output`). */
@@ -71,25 +57,20 @@ export interface Markdown2pdfContext extends JobContext<string, Markdown2pdfResu
   /** What to pay, from the last 402; null once the job is created. */
   payment: Markdown2pdfPayment | null;
 }
-export type Markdown2pdfOutcome = JobOutcome<Markdown2pdfResult, string>;
+export type Markdown2pdfOutcome = PollingJobOutcome<Markdown2pdfContext>;
 /** The person paid (or says so): send the request again. */
 export interface PaidEvent {
   type: 'PAID';
 }
-type Markdown2pdfEvent = Markdown2pdfAnswerEvent | { type: 'timer.due'; at: number } | CancelEvent | PaidEvent;
-
-const markdown2pdfRequest = requestActor<Markdown2pdfContext>;
-
-/** A new job's own fields. */
-const markdown2pdfFields = () => ({ ...initialPersonWait, statusUrl: null, outputUrl: null, payment: null });
 
 const storedUrl = z.nullable(storedText);
-const markdown2pdfSpec: RestoreSpec<Markdown2pdfRequest> = {
-  provider: 'markdown2pdf',
+
+export const markdown2pdfJob = pollingJob({
+  id: 'markdown2pdf',
   // The official SDKs poll every 3 s.
   defaults: { pollIntervalMs: 3_000 },
-  requestSchema: markdown2pdfRequestSchema,
-  jobIdSchema: markdown2pdfJobIdSchema,
+  types: {} as { context: Markdown2pdfContext; events: Markdown2pdfAnswerEvent | PaidEvent; tags: 'needs-input' },
+  schemas: { request: markdown2pdfRequestSchema, jobId: markdown2pdfJobIdSchema },
   needsKey: false,
   extraOptions: personTimeoutOption('paymentTimeoutMs'),
   fields: {
@@ -104,112 +85,58 @@ const markdown2pdfSpec: RestoreSpec<Markdown2pdfRequest> = {
       }),
     ),
   },
-  initialFields: markdown2pdfFields,
+  initialFields: () => ({ ...initialPersonWait, statusUrl: null, outputUrl: null, payment: null }),
   // Requests go to the restore input's origin only: a stored URL elsewhere is refused, as the answer naming it would be.
   check: ({ baseUrl, statusUrl, outputUrl }) => {
     const foreign = [statusUrl, outputUrl].find((url) => typeof url === 'string' && !isSameOrigin(baseUrl as string, url));
     return foreign === undefined ? null : `its URL ${JSON.stringify(foreign)} is not on the job's origin ${JSON.stringify(baseUrl)}`;
   },
-};
-
-export const markdown2pdfJob = withSnapshotVersion(
-  setup({
-    types: {
-      input: {} as Markdown2pdfJobInput,
-      context: {} as Markdown2pdfContext,
-      events: {} as Markdown2pdfEvent,
-      output: {} as Markdown2pdfOutcome,
-      tags: {} as 'waiting' | 'requesting' | 'needs-input',
-    },
-    actors: {
-      clock: jobClock,
-      create: markdown2pdfRequest((args) => createMarkdown2pdfJob(providerCallOf(args), args.context.request!)),
-      status: markdown2pdfRequest(({ context, ...args }) =>
-        getMarkdown2pdfStatus(
-          providerCallOf({ context, ...args }),
-          context.statusUrl ?? resolveProviderUrl(context.baseUrl, statusPath(context.jobId!)),
-        ),
-      ),
-      output: markdown2pdfRequest(({ context, ...args }) =>
-        getMarkdown2pdfOutput(
-          providerCallOf({ context, ...args }),
-          context.outputUrl ?? resolveProviderUrl(context.baseUrl, outputPath(context.jobId!)),
-        ),
-      ),
-    },
-    actions: {
-      ...jobActions,
-      ...personWaitActions,
-      recordPayment: assign(({ event }) => (event.type === 'submit.paymentRequired' ? { payment: event.payment } : {})),
-      recordCreated: assign(({ event }) => (event.type === 'submit.accepted' ? { statusUrl: event.statusUrl, payment: null } : {})),
-      recordOutputUrl: assign(({ event }) => (event.type === 'status.done' ? { outputUrl: event.outputUrl } : {})),
-    },
-    guards: jobGuards,
-  }).createMachine({
-    id: 'markdown2pdf',
-    context: ({ input, self }) => {
-      const base = initialJobContext<Markdown2pdfRequest, string, Markdown2pdfResult>(input, markdown2pdfSpec, clockNow(self.system));
-      return { ...base, options: base.options as Markdown2pdfOptions, ...markdown2pdfFields() };
-    },
-    invoke: jobClockInvoke,
-    on: { CANCEL: '.cancelled' },
-    initial: 'starting',
-    states: {
-      starting: startingState(),
-      submitting: {
-        ...submitStates('markdown2pdf', 'create'),
-        on: {
-          'submit.accepted': { target: 'polling', actions: ['recordAnswer', 'recordJobId', 'recordCreated', 'endPersonWait'] },
-          'submit.paymentRequired': {
-            target: 'paymentRequired',
-            actions: [
-              'recordAnswer',
-              'recordPayment',
-              { type: 'startPersonWait', params: ({ context }: { context: Markdown2pdfContext }) => ({ timeoutMs: context.options.paymentTimeoutMs }) },
-            ],
-          },
-        },
+  submitting: {
+    accepted: ['recordCreated', 'endPersonWait'],
+    on: {
+      'submit.paymentRequired': {
+        target: 'paymentRequired',
+        actions: [
+          'recordAnswer',
+          'recordPayment',
+          { type: 'startPersonWait', params: ({ context }: { context: Markdown2pdfContext }) => ({ timeoutMs: context.options.paymentTimeoutMs }) },
+        ],
       },
-      /** 402: a person pays one of `context.payment.offers`, then sends PAID. Nothing is sent meanwhile. */
-      paymentRequired: {
-        tags: 'needs-input',
-        on: {
-          PAID: { target: 'submitting', actions: ['pausePersonWait', 'clearWait'] },
-          'timer.due': 'timedOut',
-        },
-      },
-      polling: {
-        type: 'parallel',
-        states: {
-          provider: {
-            initial: 'unknown',
-            states: {
-              /** markdown2pdf has not answered a status request yet (just created, or attached by id). */
-              unknown: {},
-              notStarted: {},
-              processing: {},
-            },
-            on: {
-              'status.notStarted': '.notStarted',
-              'status.processing': '.processing',
-            },
-          },
-          poller: pollerStates('markdown2pdf', 'status', ['status.notStarted', 'status.processing']),
-        },
-        on: {
-          'status.done': { target: 'fetchingOutput', actions: ['recordAnswer', 'recordOutputUrl'] },
-          // Terminal: the provider will not recover this job, so polling on would only wait for the time-out.
-          'status.error': { target: 'failed', actions: 'recordAnswer' },
-        },
-      },
-      /** The provider said Done: read the metadata its `path` names, whose `url` is the PDF. */
-      fetchingOutput: {
-        ...retriedRequestStates('markdown2pdf', 'output'),
-        on: { 'output.ready': { target: 'succeeded', actions: ['recordAnswer', 'recordResult'] } },
-      },
-      ...endStates(),
     },
-    output: ({ context }) => context.outcome!,
+  },
+  provider: {
+    // `unknown` until markdown2pdf answers a status request (just created, or attached by id).
+    states: { 'status.notStarted': 'notStarted', 'status.processing': 'processing' },
+    on: {
+      'status.done': { target: 'fetchingOutput', actions: ['recordAnswer', 'recordOutputUrl'] },
+      // Terminal: the provider will not recover this job, so polling on would only wait for the time-out.
+      'status.error': 'failed',
+    },
+  },
+  create: (call, { request }) => createMarkdown2pdfJob(call, request),
+  status: (call, { baseUrl, jobId, statusUrl }) => getMarkdown2pdfStatus(call, statusUrl ?? resolveProviderUrl(baseUrl, statusPath(jobId))),
+  requests: {
+    output: (call, { baseUrl, jobId, outputUrl }) => getMarkdown2pdfOutput(call, outputUrl ?? resolveProviderUrl(baseUrl, outputPath(jobId))),
+  },
+  actions: {
+    recordPayment: assign(({ event }) => (event.type === 'submit.paymentRequired' ? { payment: event.payment } : {})),
+    recordCreated: assign(({ event }) => (event.type === 'submit.accepted' ? { statusUrl: event.statusUrl, payment: null } : {})),
+    recordOutputUrl: assign(({ event }) => (event.type === 'status.done' ? { outputUrl: event.outputUrl } : {})),
+  },
+  states: ({ polling, retriedRequest }) => ({
+    /** 402: a person pays one of `context.payment.offers`, then sends PAID. Nothing is sent meanwhile. */
+    paymentRequired: {
+      tags: 'needs-input',
+      on: {
+        PAID: { target: 'submitting', actions: ['pausePersonWait', 'clearWait'] },
+        'timer.due': 'timedOut',
+      },
+    },
+    polling,
+    /** The provider said Done: read the metadata its `path` names, whose `url` is the PDF. */
+    fetchingOutput: {
+      ...retriedRequest('output'),
+      on: { 'output.ready': { target: 'succeeded', actions: ['recordAnswer', 'recordResult'] } },
+    },
   }),
-  markdown2pdfSpec,
-);
+});

@@ -8,8 +8,9 @@ import {
   protocolFailure,
   type HttpAnswer,
   type ProviderWords,
+  requestFor,
+  type ProviderCall,
 } from '../../core/http.js';
-import { requestFor, type ProviderCall } from '../../core/job.js';
 import { resolveProviderUrl, resolveSameOriginUrl } from '../../core/url.js';
 import {
   markdown2pdfDetailSchema,

@@ -1,6 +1,5 @@
 import { checkSchema } from '../../core/schema.js';
 import type { HttpFailureEvent } from '../../core/events.js';
-import { requestFor, type ProviderCall } from '../../core/job.js';
 import {
   callJson,
   classifyFailure,
@@ -8,6 +7,8 @@ import {
   protocolFailure,
   type HttpAnswer,
   type ProviderWords,
+  requestFor,
+  type ProviderCall,
 } from '../../core/http.js';
 import {
   perceptisCreatedSchema,

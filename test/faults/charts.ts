@@ -1,6 +1,7 @@
 /** Each chart as the fault runs see it: its definition's chart, sample request and standard script, and what is its own. */
 import type { AnyProviderDefinition } from '../../src/providers/define.js';
-import { registry } from '../../src/providers/registry.js';
+import { providers, registry } from '../../src/providers/registry.js';
+import { createIsAtMostOnce } from '../../src/runner/charts.js';
 import type { CataSimStage, CataStatusStep } from '../../src/providers/cata/simulator.js';
 import type { BodyFault } from '../../src/simulator/http.js';
 import type { ChartUnderFaults, FaultRun, RequestKind } from '../support/fault-runs.js';
@@ -18,8 +19,11 @@ interface ScriptedSim {
   jobCount: number;
 }
 
-/** A chart under faults: the definition's sample request with its simulator's key, its standard script; `own` adds or replaces. */
-function underFaults(definition: AnyProviderDefinition, own: Pick<ChartUnderFaults, 'idempotentCreate'> & Partial<ChartUnderFaults>): ChartUnderFaults {
+/**
+ * A chart under faults: the definition's sample request with its simulator's key, its standard script, and whether a
+ * create sent again finds the same job (read from the chart, as the runner reads it); `own` adds or replaces.
+ */
+function underFaults(definition: AnyProviderDefinition, own: Partial<ChartUnderFaults> = {}): ChartUnderFaults {
   const apiKey = definition.simulator?.testKey;
   const simOf = (sim: Parameters<ChartUnderFaults['input']>[0]) => sim.provider(definition.name) as unknown as ScriptedSim;
   return {
@@ -29,13 +33,14 @@ function underFaults(definition: AnyProviderDefinition, own: Pick<ChartUnderFaul
     script: (sim, run) => simOf(sim).scripts.push(definition.simulator!.script!(run)),
     jobCount: (sim) => simOf(sim).jobCount,
     spoilEffect: usualSpoilEffect,
+    idempotentCreate: !createIsAtMostOnce(definition.name),
     ...own,
   };
 }
 
-export const perceptisUnderFaults = underFaults(registry.perceptis, { idempotentCreate: true });
-export const blandUnderFaults = underFaults(registry.bland, { idempotentCreate: false });
-export const depictaUnderFaults = underFaults(registry.depicta, { idempotentCreate: false });
+export const perceptisUnderFaults = underFaults(registry.perceptis);
+export const blandUnderFaults = underFaults(registry.bland);
+export const depictaUnderFaults = underFaults(registry.depicta);
 
 /** Cata's status answers in a run: `inProgress` running ones, a question before each of `questionsAt`, then the end. */
 function cataSteps(run: FaultRun): ('running' | 'question' | 'end')[] {
@@ -88,7 +93,6 @@ export const cataUnderFaults: ChartUnderFaults = underFaults(registry.cata, {
       },
     };
   },
-  idempotentCreate: false,
   person: {
     timeoutOption: 'answerTimeoutMs',
     act: (actor, _sim, act) =>
@@ -132,3 +136,14 @@ export const markdown2pdfUnderFaults: ChartUnderFaults = underFaults(registry.ma
     },
   },
 });
+
+/** Every registered provider under faults: its own entry above, or the standard one. */
+const own: Partial<Record<string, ChartUnderFaults>> = { cata: cataUnderFaults, markdown2pdf: markdown2pdfUnderFaults };
+export const chartsUnderFaults: ChartUnderFaults[] = providers.map((p) => own[p.name] ?? underFaults(p));
+
+/** A registered provider under faults, by name. */
+export function chartUnderFaults(name: string): ChartUnderFaults {
+  const chart = chartsUnderFaults.find((c) => c.provider === name);
+  if (!chart) throw new Error(`no provider "${name}" in the registry`);
+  return chart;
+}

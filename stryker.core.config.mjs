@@ -13,6 +13,7 @@ export default {
     'src/core/request-actor.ts',
     'src/core/actions.ts',
     'src/core/guards.ts',
+    'src/core/polling-job.ts',
     'src/core/delay.ts',
     'src/core/options.ts',
     'src/core/http.ts',

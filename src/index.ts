@@ -8,7 +8,6 @@ export { settle, type JobOutcome, type JobError, type Rejection, type Unconfirme
 export type { RestoreInput } from './core/restore.js';
 export {
   pollingJob,
-  jsonCall,
   type PollingJob,
   type PollingJobConfig,
   type PollingJobContext,
@@ -18,12 +17,11 @@ export {
   type PollingJobSnapshot,
   type ChartRequest,
   type ChartState,
-  type JsonCall,
   type OwnFields,
-  type ProviderRequest,
   type StateKit,
 } from './core/polling-job.js';
-export type { ProviderCall, ProviderWords } from './core/http.js';
+export { jsonCall, type JsonCall } from './core/json-call.js';
+export type { ProviderCall, ProviderRequest, ProviderWords } from './core/http.js';
 export type { TimerDueEvent } from './core/clock.js';
 export type { RejectionKind, HttpFailureEvent, RefusalEvent, RateLimitedEvent, TransientEvent, CancelEvent } from './core/events.js';
 export type { JobInput, JobContext, LastAnswer } from './core/context.js';

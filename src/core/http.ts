@@ -259,10 +259,13 @@ export interface ProviderCall {
   transport?: HttpTransport;
 }
 
+/** The HTTP request of one exchange, as a client writes it: {@link requestFor} adds the time-out, controller and transport. */
+export type ProviderRequest = Omit<HttpRequest, 'timeoutMs' | 'controller' | 'transport' | 'secretForms'>;
+
 /** The HTTP request of one exchange of `call`: what to send, with the call's time-out, controller and transport. */
 export function requestFor(
   call: Pick<ProviderCall, 'timeoutMs' | 'controller' | 'transport'> & { apiKey?: string },
-  request: Omit<HttpRequest, 'timeoutMs' | 'controller' | 'transport' | 'secretForms'>,
+  request: ProviderRequest,
 ): HttpRequest {
   return {
     ...request,

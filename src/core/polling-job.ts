@@ -33,13 +33,14 @@ import {
   type TransitionConfigOrTarget,
 } from 'xstate';
 import { clockNow, jobClock, type TimerDueEvent } from './clock.js';
-import type { CancelEvent, HttpFailureEvent, TransientEvent } from './events.js';
+import type { CancelEvent, HttpFailureEvent } from './events.js';
 import { initialJobContext, type AnyJobContext, type JobContext, type JobInput } from './context.js';
 import { jobActions } from './actions.js';
 import { personWaitActions } from './person.js';
 import { jobGuards } from './guards.js';
 import { providerCallOf, requestActor } from './request-actor.js';
-import { callJson, classifyFailure, isJsonBody, requestFor, type HttpRequest, type ProviderCall, type ProviderWords } from './http.js';
+import type { ProviderCall } from './http.js';
+import type { JsonCall } from './json-call.js';
 import type { Schema } from './schema.js';
 import { withSnapshotVersion } from './persist.js';
 import type { RestoreSpec } from './restore.js';
@@ -62,45 +63,6 @@ export type PollingJobOutcome<C extends ChartContext> = JobOutcome<ResultOf<C>, 
 export type PollingJobEvent = TimerDueEvent | CancelEvent;
 /** A chart's own context fields: its context less the shared ones. */
 export type OwnFields<C extends ChartContext> = Omit<C, keyof AnyJobContext | 'request'>;
-
-/** The HTTP request of one exchange, as a chart writes it: the factory adds the time-out, controller and transport. */
-export type ProviderRequest = Omit<HttpRequest, 'timeoutMs' | 'controller' | 'transport' | 'secretForms'>;
-
-/** One JSON exchange described rather than sent (see {@link jsonCall}): the factory sends it and reads the answer. */
-export interface JsonCall<TEvent> {
-  readonly request: ProviderRequest;
-  readonly send: (call: ProviderCall) => Promise<TEvent | HttpFailureEvent | null>;
-}
-
-/**
- * A JSON exchange for a chart's request: `request` to send, `schema` of the 2xx body, `answer` naming the chart's
- * event for a body that matched it. A non-2xx answer becomes `http.rateLimited`, `http.transient` or a refusal, with
- * the provider's words read by `words` (default: none, the status's own meaning); a body the schema refuses is a
- * transient `protocol` failure. Never throws.
- */
-export function jsonCall<T, TEvent extends EventObject>(exchange: {
-  request: ProviderRequest;
-  schema: Schema<T>;
-  answer: (body: T) => TEvent | TransientEvent;
-  /** Names the body in a protocol failure (default `'answer'`). */
-  what?: string;
-  /** The provider's code and words in an error body. */
-  words?: (body: unknown) => ProviderWords;
-}): JsonCall<TEvent> {
-  const words = exchange.words ?? (() => ({}));
-  return {
-    request: exchange.request,
-    send: async (call) => {
-      const got = await callJson({
-        request: requestFor(call, exchange.request),
-        schema: exchange.schema,
-        what: exchange.what ?? 'answer',
-        onFailure: (answer) => classifyFailure(answer, words, call.now()),
-      });
-      return isJsonBody(got) ? exchange.answer(got.body) : got;
-    },
-  };
-}
 
 /**
  * One request of a chart: given the exchange's {@link ProviderCall} (where, which key, time-out, abort) and the job's
@@ -255,7 +217,8 @@ export function pollingJob<C extends ChartContext, TEvent extends EventObject, T
     needsKey: config.needsKey ?? true,
     idempotentCreate: config.idempotentCreate ?? true,
     ...(config.extraOptions ? { extraOptions: config.extraOptions } : {}),
-    ...(config.fields ? { fields: config.fields, initialFields: config.initialFields as () => Record<string, unknown> } : {}),
+    ...(config.fields ? { fields: config.fields } : {}),
+    ...(config.initialFields ? { initialFields: config.initialFields as () => Record<string, unknown> } : {}),
     ...(config.check ? { check: config.check } : {}),
   };
   const requests = { create: config.create, status: config.status, ...config.requests } as Record<string, ChartRequest<C, TEvent>>;
@@ -263,8 +226,9 @@ export function pollingJob<C extends ChartContext, TEvent extends EventObject, T
     Object.entries(requests).map(([name, request]) => [
       name,
       requestActor<C>((args) => {
-        const sent = request(providerCallOf(args), args.context);
-        return 'send' in sent ? sent.send(providerCallOf(args)) : sent;
+        const call = providerCallOf(args);
+        const sent = request(call, args.context);
+        return 'send' in sent ? sent.send(call) : sent;
       }),
     ]),
   );

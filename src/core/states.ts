@@ -41,7 +41,7 @@ export function failureTransitions(chartId: string) {
 }
 
 /** Refusals end the job: our request was refused, and asking again would get the same answer. */
-export function rejectionTransitions(chartId: string) {
+function rejectionTransitions(chartId: string) {
   const target = `#${chartId}.rejected` as const;
   return {
     'http.unauthorized': target,

@@ -6,10 +6,10 @@ import {
   isJsonBody,
   parseJson,
   protocolFailure,
-  type HttpAnswer,
-  type ProviderWords,
   requestFor,
+  type HttpAnswer,
   type ProviderCall,
+  type ProviderWords,
 } from '../../core/http.js';
 import {
   blandCreatedSchema,

@@ -1,6 +1,6 @@
 import { checkSchema } from '../../core/schema.js';
 import type { HttpFailureEvent, RefusalEvent } from '../../core/events.js';
-import { callJson, classifyFailure, isJsonBody, protocolFailure, type HttpAnswer, type ProviderWords, requestFor, type ProviderCall } from '../../core/http.js';
+import { callJson, classifyFailure, isJsonBody, protocolFailure, requestFor, type HttpAnswer, type ProviderCall, type ProviderWords } from '../../core/http.js';
 import {
   cataCreatedSchema,
   cataEnvelopeErrorSchema,

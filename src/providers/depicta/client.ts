@@ -1,7 +1,7 @@
 import { checkSchema } from '../../core/schema.js';
 import * as z from 'zod/mini';
 import type { HttpFailureEvent } from '../../core/events.js';
-import { callJson, classifyFailure, isJsonBody, protocolFailure, type HttpAnswer, type ProviderWords, requestFor, type ProviderCall } from '../../core/http.js';
+import { callJson, classifyFailure, isJsonBody, protocolFailure, requestFor, type HttpAnswer, type ProviderCall, type ProviderWords } from '../../core/http.js';
 import { describeSchemaError } from '../../core/schema.js';
 import {
   depictaCreatedSchema,

@@ -5,10 +5,10 @@ import {
   classifyFailure,
   isJsonBody,
   protocolFailure,
-  type HttpAnswer,
-  type ProviderWords,
   requestFor,
+  type HttpAnswer,
   type ProviderCall,
+  type ProviderWords,
 } from '../../core/http.js';
 import {
   perceptisCreatedSchema,

@@ -1,22 +1,17 @@
+import { existsSync, readFileSync } from 'node:fs';
 import type { Plugin } from 'esbuild';
 import { defineConfig, type Options } from 'tsup';
 
-/** The package's entries: each is an `exports` subpath (package.json), in both module formats, with types. */
-const libraryEntries = {
-  index: 'src/index.ts',
-  perceptis: 'src/perceptis.ts',
-  markdown2pdf: 'src/markdown2pdf.ts',
-  bland: 'src/bland.ts',
-  depicta: 'src/depicta.ts',
-  cata: 'src/cata.ts',
-  simulator: 'src/simulator/index.ts',
-  testing: 'src/testing/index.ts',
-  visualizer: 'src/visualizer.ts',
-  inspect: 'src/inspect/index.ts',
-  undici: 'src/undici.ts',
-  runner: 'src/runner.ts',
-  bullmq: 'src/bullmq.ts',
-};
+/**
+ * The package's entries, one per `exports` subpath of package.json (`./perceptis` is src/perceptis.ts, `./simulator`
+ * is src/simulator/index.ts), in both module formats, with types: a new entry is its line in package.json.
+ */
+const subpaths = Object.keys((JSON.parse(readFileSync('package.json', 'utf8')) as { exports: Record<string, unknown> }).exports)
+  .filter((subpath) => subpath !== './package.json')
+  .map((subpath) => (subpath === '.' ? 'index' : subpath.slice(2)));
+const libraryEntries = Object.fromEntries(
+  subpaths.map((name) => [name, existsSync(`src/${name}.ts`) ? `src/${name}.ts` : `src/${name}/index.ts`]),
+);
 
 /**
  * The default transport, one small module per runtime: undici on Node, fetch elsewhere. They are entries of their

@@ -32,3 +32,14 @@ export { setRateLimit, rateBudgetStats, clearRateBudgets } from './core/budget-r
 export type { RateLimit, BudgetStats } from './core/rate-budget.js';
 export { fetchTransport } from './core/transport/fetch.js';
 export type { HttpTransport, TransportRequest, HttpAnswer, AnswerHeaders } from './core/transport/types.js';
+export {
+  defineProvider,
+  type ProviderDefinition,
+  type AnyProviderDefinition,
+  type ProviderSimulator,
+  type SimulatedProvider,
+  type StandardRun,
+  type PersonStep,
+  type RequestOf,
+  type ScriptOf,
+} from './providers/define.js';

@@ -5,23 +5,15 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { createActor, waitFor, type AnyActorRef } from 'xstate';
-import { cataJob } from '../src/providers/cata/chart.js';
-import { markdown2pdfJob } from '../src/providers/markdown2pdf/chart.js';
-import { perceptisJob, type PerceptisJobInput } from '../src/providers/perceptis/chart.js';
+import { perceptisJob } from '../src/providers/perceptis/chart.js';
 import { clearRateBudgets } from '../src/core/budget-registry.js';
 import { settle } from '../src/core/outcome.js';
-import { CATA_TEST_KEY } from '../src/providers/cata/simulator.js';
 import { PERCEPTIS_TEST_KEY } from '../src/providers/perceptis/simulator.js';
+import { startJob } from './support/jobs.js';
 import { simulator } from './support/sim.js';
 import { newClock, nextPause, pendingTimers } from './support/simulated-time.js';
 
-const request = { prompt: 'A one-slide summary of our quarter', output_type: 'single_slide' as const };
-const fast = { jitter: 0 };
 const drain = () => new Promise((r) => setTimeout(r, 20));
-
-function perceptis(baseUrl: string, clock: ReturnType<typeof newClock>, input: Partial<PerceptisJobInput> = {}) {
-  return createActor(perceptisJob, { clock, input: { baseUrl, apiKey: PERCEPTIS_TEST_KEY, request, options: fast, ...input } }).start();
-}
 
 /** Aborts, checks the job ends cancelled, sends nothing more, leaves no timer and no listener on the signal. */
 async function abortAndExpectCancelled(actor: AnyActorRef, controller: AbortController, sim: { log: unknown[] }, clock: ReturnType<typeof newClock>) {
@@ -41,7 +33,7 @@ describe('input.signal', () => {
     const sim = await simulator(clock);
     sim.perceptis.scripts.push({ steps: [{ fault: 'hang' }] });
     const controller = new AbortController();
-    const actor = perceptis(sim.url, clock, { signal: controller.signal, options: { ...fast, requestTimeoutMs: 60_000 } });
+    const actor = startJob('perceptis', sim.url, clock, { signal: controller.signal, options: { requestTimeoutMs: 60_000 } });
     await waitFor(actor, (s) => s.matches({ polling: { poller: 'requesting' } }));
     await new Promise((r) => setTimeout(r, 30));
     await abortAndExpectCancelled(actor, controller, sim, clock);
@@ -51,7 +43,7 @@ describe('input.signal', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     const controller = new AbortController();
-    const actor = perceptis(sim.url, clock, { signal: controller.signal });
+    const actor = startJob('perceptis', sim.url, clock, { signal: controller.signal });
     expect((await nextPause(actor)).hasTag('waiting')).toBe(true);
     await abortAndExpectCancelled(actor, controller, sim, clock);
   });
@@ -61,7 +53,7 @@ describe('input.signal', () => {
     const sim = await simulator(clock);
     const controller = new AbortController();
     controller.abort();
-    const actor = perceptis(sim.url, clock, { signal: controller.signal });
+    const actor = startJob('perceptis', sim.url, clock, { signal: controller.signal });
     expect((await settle(actor)).status).toBe('cancelled');
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
@@ -71,10 +63,10 @@ describe('input.signal', () => {
     try {
       const clock = newClock();
       const sim = await simulator(clock);
-      const options = { ...fast, rateLimit: { requestsPerSecond: 1 / 3600 } };
-      const first = perceptis(sim.url, clock, { options });
+      const options = { rateLimit: { requestsPerSecond: 1 / 3600 } };
+      const first = startJob('perceptis', sim.url, clock, { options });
       const controller = new AbortController();
-      const second = perceptis(sim.url, clock, { options, signal: controller.signal });
+      const second = startJob('perceptis', sim.url, clock, { options, signal: controller.signal });
       await waitFor(second, (s) => s.matches({ submitting: { waitingForBudget: 'paced' } }));
       await abortAndExpectCancelled(second, controller, sim, clock);
       first.send({ type: 'CANCEL' });
@@ -88,10 +80,7 @@ describe('input.signal', () => {
     const sim = await simulator(clock);
     sim.cata.scripts.push({ steps: [{ status: 'needs_clarification' }] });
     const controller = new AbortController();
-    const actor = createActor(cataJob, {
-      clock,
-      input: { baseUrl: sim.url, apiKey: CATA_TEST_KEY, request: { provider: 'grabfood', topic: 'list_remote_outlets' }, options: fast, signal: controller.signal },
-    }).start();
+    const actor = startJob('cata', sim.url, clock, { signal: controller.signal });
     await waitFor(actor, (s) => s.hasTag('needs-input'));
     await abortAndExpectCancelled(actor, controller, sim, clock);
   });
@@ -100,10 +89,7 @@ describe('input.signal', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     const controller = new AbortController();
-    const actor = createActor(markdown2pdfJob, {
-      clock,
-      input: { baseUrl: sim.url, request: { data: { text_body: '# Q3', meta: { title: 'Q3', date: '5th June 2026' } }, options: { document_name: 'q3.pdf' } }, options: fast, signal: controller.signal },
-    }).start();
+    const actor = startJob('markdown2pdf', sim.url, clock, { signal: controller.signal });
     expect((await nextPause(actor)).value).toBe('paymentRequired');
     await abortAndExpectCancelled(actor, controller, sim, clock);
   });
@@ -111,7 +97,7 @@ describe('input.signal', () => {
   it('a job restored from a persisted snapshot listens to the signal it was restored with', async () => {
     const clock = newClock();
     const sim = await simulator(clock);
-    const first = perceptis(sim.url, clock);
+    const first = startJob('perceptis', sim.url, clock);
     await nextPause(first);
     const persisted = JSON.parse(JSON.stringify(first.getPersistedSnapshot()));
     first.stop();

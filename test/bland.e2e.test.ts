@@ -1,28 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, waitFor } from 'xstate';
-import { blandJob, type BlandJobInput } from '../src/providers/bland/chart.js';
+import { blandJob } from '../src/providers/bland/chart.js';
 import { settle } from '../src/core/outcome.js';
 import { BLAND_TEST_KEY } from '../src/providers/bland/simulator.js';
+import { sampleRequest, startJob } from './support/jobs.js';
 import { simulator } from './support/sim.js';
 import { advanceToWake, newClock, nextPause, pendingTimers, untilSettled } from './support/simulated-time.js';
 
-const prompt = 'A receptionist pathway for a dental clinic: greet the caller, ask for the reason of the call, book, move or cancel an appointment.';
-const request = { input_prompt: prompt, input_name: 'Dental reception' };
-const fast = { jitter: 0 };
-
-function job(baseUrl: string, clock: ReturnType<typeof newClock>, input: Partial<BlandJobInput> = {}) {
-  return createActor(blandJob, {
-    clock,
-    input: { baseUrl, apiKey: BLAND_TEST_KEY, request, options: fast, ...input },
-  }).start();
-}
+const request = sampleRequest('bland');
 
 describe('Bland over HTTP, in simulated time', () => {
   it('queues the job, polls while not ready (state generating), and ends succeeded with the pathway id', async () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.bland.scripts.push({ steps: [{ ready: false }, { ready: false }, { ready: true, pathwayId: 'a6c24531-75b1-4334-95b2-2d0f11e8fe41' }] });
-    const actor = job(sim.url, clock);
+    const actor = startJob('bland', sim.url, clock);
     const seen = new Set<string>();
     actor.subscribe((s) => seen.add(JSON.stringify(s.value)));
     await untilSettled(actor, clock);
@@ -46,7 +38,7 @@ describe('Bland over HTTP, in simulated time', () => {
     clock.increment(60 * 60_000);
     expect(sim.bland.startedAt(jobId)).toBeNull();
     const firstGetAt = clock.now();
-    const actor = job(sim.url, clock, { request: undefined, jobId });
+    const actor = startJob('bland', sim.url, clock, { request: undefined, jobId });
     await untilSettled(actor, clock);
     expect((await settle(actor)).status).toBe('succeeded');
     expect(sim.bland.startedAt(jobId)).toBe(firstGetAt);
@@ -59,7 +51,7 @@ describe('Bland over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.bland.scripts.push({ steps: [{ ready: false }, { ready: true, error: 'Prompt flagged for inappropriate content.' }] });
-    const actor = job(sim.url, clock);
+    const actor = startJob('bland', sim.url, clock);
     await untilSettled(actor, clock);
     expect(await settle(actor)).toEqual({
       status: 'failed',
@@ -72,7 +64,7 @@ describe('Bland over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     const jobId = '00000000-0000-4000-8000-000000000000';
-    const actor = job(sim.url, clock, { request: undefined, jobId });
+    const actor = startJob('bland', sim.url, clock, { request: undefined, jobId });
     expect(await settle(actor)).toEqual({
       status: 'rejected',
       jobId,
@@ -84,7 +76,7 @@ describe('Bland over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock, { bland: { keys: [BLAND_TEST_KEY, 'org_other'] } });
     const jobId = sim.bland.addJob({ steps: [{ ready: true }] });
-    const actor = job(sim.url, clock, { request: undefined, jobId, apiKey: 'org_other' });
+    const actor = startJob('bland', sim.url, clock, { request: undefined, jobId, apiKey: 'org_other' });
     expect(await settle(actor)).toMatchObject({ status: 'rejected', error: { kind: 'notFound', code: 'PATHWAY_GENERATION_FAILED' } });
   });
 
@@ -96,7 +88,7 @@ describe('Bland over HTTP, in simulated time', () => {
       const clock = newClock();
       const sim = await simulator(clock);
       sim.bland.scripts.push({ steps: [{ http: httpStatus, body: { data: null, errors: [entry] } }] });
-      const actor = job(sim.url, clock);
+      const actor = startJob('bland', sim.url, clock);
       expect(await settle(actor)).toEqual({
         status: 'rejected',
         jobId: actor.getSnapshot().context.jobId,
@@ -116,7 +108,7 @@ describe('Bland over HTTP, in simulated time', () => {
     sim.bland.scripts.push({
       steps: [{ http: 200, body: { data: null, errors: [{ error: 'PATHWAY_GENERATION_FAILED', message: 'Job not found' }] } }],
     });
-    expect(await settle(job(sim.url, clock))).toMatchObject({
+    expect(await settle(startJob('bland', sim.url, clock))).toMatchObject({
       status: 'rejected',
       error: { kind: 'notFound', httpStatus: 200, code: 'PATHWAY_GENERATION_FAILED', message: 'Job not found' },
     });
@@ -125,7 +117,7 @@ describe('Bland over HTTP, in simulated time', () => {
   it('a bad key ends rejected unauthorized after one request; the key is sent raw, without Bearer', async () => {
     const clock = newClock();
     const sim = await simulator(clock);
-    const outcome = await settle(job(sim.url, clock, { apiKey: 'org_revoked' }));
+    const outcome = await settle(startJob('bland', sim.url, clock, { apiKey: 'org_revoked' }));
     expect(outcome).toEqual({
       status: 'rejected',
       error: { kind: 'unauthorized', httpStatus: 401, code: 'UNAUTHORIZED', message: 'Invalid API key.' },
@@ -168,13 +160,13 @@ describe('Bland over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.bland.scripts.push({ steps: [{ http: 500 }, { fault: 'reset' }, { http: 503 }, { ready: true }] });
-    const actor = job(sim.url, clock);
+    const actor = startJob('bland', sim.url, clock);
     await untilSettled(actor, clock);
     expect((await settle(actor)).status).toBe('succeeded');
     expect(sim.requests('bland').map((r) => r.answer)).toEqual([200, 500, 'reset', 503, 200]);
 
     sim.bland.scripts.push({ steps: [{ http: 502 }] });
-    const doomed = job(sim.url, clock, { options: { ...fast, maxRetries: 1 } });
+    const doomed = startJob('bland', sim.url, clock, { options: { maxRetries: 1 } });
     await untilSettled(doomed, clock);
     expect(await settle(doomed)).toMatchObject({ status: 'rejected', error: { kind: 'unavailable', httpStatus: 502 } });
   });
@@ -183,7 +175,7 @@ describe('Bland over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.bland.scripts.push({ steps: [{ http: 200, body: { data: { ready: true }, errors: null } }] });
-    const actor = job(sim.url, clock, { options: { ...fast, maxRetries: 1 } });
+    const actor = startJob('bland', sim.url, clock, { options: { maxRetries: 1 } });
     await untilSettled(actor, clock);
     const outcome = await settle(actor);
     expect(outcome).toMatchObject({ status: 'rejected', error: { kind: 'protocol' } });
@@ -195,7 +187,7 @@ describe('Bland over HTTP, in simulated time', () => {
     const sim = await simulator(clock);
     sim.bland.scripts.push({ steps: [{ ready: false }] });
     const start = clock.now();
-    const actor = job(sim.url, clock, { options: { ...fast, timeoutMs: 30_000 } });
+    const actor = startJob('bland', sim.url, clock, { options: { timeoutMs: 30_000 } });
     await untilSettled(actor, clock);
     expect(await settle(actor)).toEqual({ status: 'timedOut', jobId: actor.getSnapshot().context.jobId });
     const polls = sim.requests('bland').filter((r) => r.method === 'GET');
@@ -206,7 +198,7 @@ describe('Bland over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.bland.scripts.push({ steps: [{ ready: false }] });
-    const actor = job(sim.url, clock);
+    const actor = startJob('bland', sim.url, clock);
     const waiting = await nextPause(actor);
     expect(waiting.matches({ polling: { provider: 'generating', poller: 'waiting' } })).toBe(true);
     const before = sim.log.length;
@@ -224,7 +216,7 @@ describe('Bland persistence', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.bland.scripts.push({ steps: [{ ready: false }, { ready: true, pathwayId: 'p-1' }] });
-    const first = job(sim.url, clock);
+    const first = startJob('bland', sim.url, clock);
     const waiting = await nextPause(first);
     const persisted = JSON.parse(JSON.stringify(first.getPersistedSnapshot()));
     first.stop();
@@ -244,7 +236,7 @@ describe('Bland persistence', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.bland.scripts.push({ steps: [{ ready: false }, { ready: true }] });
-    const first = job(sim.url, clock);
+    const first = startJob('bland', sim.url, clock);
     await waitFor(first, (s) => s.matches({ polling: { poller: 'requesting' } }));
     const persisted = first.getPersistedSnapshot();
     first.stop();
@@ -261,7 +253,7 @@ describe('Bland: a create is not sent twice', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.faults.add({ provider: 'bland', method: 'POST', fault: { wire: 'truncated' }, when: 'after' });
-    const actor = job(sim.url, clock);
+    const actor = startJob('bland', sim.url, clock);
     await untilSettled(actor, clock);
     const outcome = await settle(actor);
     expect(outcome).toMatchObject({
@@ -283,7 +275,7 @@ describe('Bland: a create is not sent twice', () => {
     sim.bland.scripts.push({ steps: [{ ready: true, pathwayId: 'p-lost' }] });
     sim.bland.scripts.push({ steps: [{ ready: true, pathwayId: 'p-1' }] });
     sim.faults.add({ provider: 'bland', method: 'POST', fault: { wire: 'reset' }, when: 'after' });
-    const actor = job(sim.url, clock, { options: { resendUnconfirmedCreates: true } });
+    const actor = startJob('bland', sim.url, clock, { options: { resendUnconfirmedCreates: true } });
     await untilSettled(actor, clock);
     expect(await settle(actor)).toMatchObject({ status: 'succeeded', result: { pathwayId: 'p-1' } });
     expect(sim.requests('bland').filter((r) => r.method === 'POST')).toHaveLength(2);

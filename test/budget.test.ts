@@ -8,8 +8,9 @@ import { PERCEPTIS_TEST_KEY } from '../src/providers/perceptis/simulator.js';
 import type { Simulator } from '../src/simulator/server.js';
 import { simulator } from './support/sim.js';
 import { newClock, untilSettled } from './support/simulated-time.js';
+import { sampleRequest } from './support/jobs.js';
 
-const request = { prompt: 'A one-slide summary of our quarter', output_type: 'single_slide' as const };
+const request = sampleRequest('perceptis');
 /** Constant 1 s polls: the fastest Perceptis allows per job. */
 const steady = { jitter: 0, pollIntervalMs: 1_000, pollGrowth: 1 };
 const script = { steps: [{ status: 'processing' }, { status: 'processing' }, { status: 'processing' }, { status: 'completed' }] };

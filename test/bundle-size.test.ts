@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ONE_PROVIDER_APP, bundle, bundleEntry, kb } from '../bench/bundle-size.js';
+import { providerNames } from '../src/providers/registry.js';
 
 /** Issue 14's budget for an app importing one provider chart and `settle` (esbuild, minified). */
 const BUDGET = 150 * 1024;
@@ -23,7 +24,8 @@ describe('bundle size (esbuild, minified, for the browser)', () => {
     expect(app.bytes).toBeLessThanOrEqual(BUDGET);
   });
 
-  const browserEntries = ['jobcharts', 'jobcharts/perceptis', 'jobcharts/bland', 'jobcharts/depicta', 'jobcharts/cata', 'jobcharts/markdown2pdf', 'jobcharts/inspect'];
+  // The main entry, every registered provider's own entry, and the inspector.
+  const browserEntries = ['jobcharts', ...providerNames().map((name) => `jobcharts/${name}`), 'jobcharts/inspect'];
   // From the sources and from the built package (dist/, through package.json `exports` and `imports`, as an app
   // that installed it): a build step that inlines Node's transport into every entry shows only in the second.
   describe.each(['src', 'dist'] as const)('from %s', (source) => {

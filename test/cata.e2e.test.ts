@@ -3,20 +3,13 @@ import { createActor, waitFor, type SnapshotFrom } from 'xstate';
 import { cataJob, type CataJobInput } from '../src/providers/cata/chart.js';
 import { settle } from '../src/core/outcome.js';
 import { CATA_TEST_KEY, cataClarifyOnceScript, cataClarifyTwiceScript } from '../src/providers/cata/simulator.js';
+import { sampleRequest, startJob } from './support/jobs.js';
 import { simulator } from './support/sim.js';
 import { advanceToWake, newClock, nextPause, pendingTimers, untilSettled } from './support/simulated-time.js';
 
-const request = { provider: 'grabfood', topic: 'list_remote_outlets' as const };
-const fast = { jitter: 0 };
+const request = sampleRequest('cata');
 type Clock = ReturnType<typeof newClock>;
-type CataActor = ReturnType<typeof job>;
-
-function job(baseUrl: string, clock: Clock, input: Partial<CataJobInput> = {}) {
-  return createActor(cataJob, {
-    clock,
-    input: { baseUrl, apiKey: CATA_TEST_KEY, request, options: fast, ...input },
-  }).start();
-}
+type CataActor = ReturnType<typeof startJob<'cata'>>;
 
 /** Drives the job in simulated time until it asks a question (or ends). */
 async function untilAsked(actor: CataActor, clock: Clock): Promise<SnapshotFrom<typeof cataJob>> {
@@ -53,7 +46,7 @@ describe('Cata over HTTP, in simulated time', () => {
         { status: 'completed', resultScriptId: 77 },
       ],
     });
-    const actor = job(sim.url, clock);
+    const actor = startJob('cata', sim.url, clock);
     const seen: string[] = [];
     const progress: (number | null)[] = [];
     actor.subscribe((s) => {
@@ -87,7 +80,7 @@ describe('Cata over HTTP, in simulated time', () => {
   it('the default pipeline, polled at its own pace, still shows every test run Cata made', async () => {
     const clock = newClock();
     const sim = await simulator(clock);
-    const actor = job(sim.url, clock, { options: {} });
+    const actor = startJob('cata', sim.url, clock, { options: {} });
     await untilSettled(actor, clock);
     expect(await settle(actor)).toEqual({ status: 'succeeded', jobId: 5719, result: { resultScriptId: 95_719 } });
     const { context } = actor.getSnapshot();
@@ -101,7 +94,7 @@ describe('Cata over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.cata.scripts.push(cataClarifyOnceScript);
-    const actor = job(sim.url, clock);
+    const actor = startJob('cata', sim.url, clock);
     const asked = await untilAsked(actor, clock);
 
     expect(asked.value).toEqual({ needsClarification: 'awaitingAnswer' });
@@ -130,7 +123,7 @@ describe('Cata over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.cata.scripts.push(cataClarifyTwiceScript);
-    const actor = job(sim.url, clock);
+    const actor = startJob('cata', sim.url, clock);
     const questions: string[] = [];
 
     let asked = await untilAsked(actor, clock);
@@ -156,7 +149,7 @@ describe('Cata over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.cata.scripts.push({ steps: [{ status: 'running', stage: 'testing' }, { status: 'needs_clarification', question: 'Which field?' }, { status: 'completed' }] });
-    const actor = job(sim.url, clock);
+    const actor = startJob('cata', sim.url, clock);
     await untilAsked(actor, clock);
 
     actor.send({ type: 'ANSWER', text: '   ' });
@@ -177,7 +170,7 @@ describe('Cata over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.cata.scripts.push({ steps: [{ status: 'needs_clarification' }] });
-    const actor = job(sim.url, clock);
+    const actor = startJob('cata', sim.url, clock);
     await untilAsked(actor, clock);
     actor.send({ type: 'ANSWER' } as never);
     expect(actor.getSnapshot().context.answerProblem).toMatch(/ANSWER needs `text`/);
@@ -190,7 +183,7 @@ describe('Cata over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.cata.scripts.push({ steps: [{ status: 'needs_clarification' }] });
-    const actor = job(sim.url, clock, { options: { ...fast, answerTimeoutMs: 30 * 60_000 } });
+    const actor = startJob('cata', sim.url, clock, { options: { answerTimeoutMs: 30 * 60_000 } });
     const asked = await untilAsked(actor, clock);
     const deadline = asked.context.personDeadlineAt!;
     expect(deadline).toBe(clock.now() + 30 * 60_000);
@@ -208,7 +201,7 @@ describe('Cata over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.cata.scripts.push(cataClarifyOnceScript);
-    const actor = job(sim.url, clock, { options: { ...fast, timeoutMs: 60_000 } });
+    const actor = startJob('cata', sim.url, clock, { options: { timeoutMs: 60_000 } });
     const asked = await untilAsked(actor, clock);
     const deadlineBefore = asked.context.deadlineAt!;
     clock.increment(3 * 60 * 60_000); // the person answers three hours later
@@ -222,7 +215,7 @@ describe('Cata over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.cata.scripts.push({ steps: [{ status: 'needs_clarification' }] });
-    const actor = job(sim.url, clock, { options: { ...fast, answerTimeoutMs: 60_000 } });
+    const actor = startJob('cata', sim.url, clock, { options: { answerTimeoutMs: 60_000 } });
     await untilAsked(actor, clock);
     const before = sim.log.length;
     actor.send({ type: 'CANCEL' });
@@ -237,7 +230,7 @@ describe('Cata over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.cata.scripts.push({ steps: [{ status: 'needs_clarification', respond: [{ http: 503 }, { fault: 'reset' }] }, { status: 'completed' }] });
-    const actor = job(sim.url, clock);
+    const actor = startJob('cata', sim.url, clock);
     await untilAsked(actor, clock);
     actor.send({ type: 'ANSWER', text: 'data.stores' });
     const states: string[] = [];
@@ -253,7 +246,7 @@ describe('Cata over HTTP, in simulated time', () => {
     const sim = await simulator(clock);
     const gone = { error: { code: 404, message: 'Job not found', details: 'No adapter script generation job with id 5719', field: 'jobId' } };
     sim.cata.scripts.push({ steps: [{ status: 'needs_clarification', respond: [{ http: 404, body: gone }] }] });
-    const actor = job(sim.url, clock);
+    const actor = startJob('cata', sim.url, clock);
     await untilAsked(actor, clock);
     actor.send({ type: 'ANSWER', text: 'data.stores' });
     expect(await settle(actor)).toEqual({
@@ -272,7 +265,7 @@ describe('Cata over HTTP, in simulated time', () => {
         { status: 'failed', reason: 'Script generation aborted: the sample data could not be fetched' },
       ],
     });
-    const actor = job(sim.url, clock);
+    const actor = startJob('cata', sim.url, clock);
     await untilSettled(actor, clock);
     expect(await settle(actor)).toEqual({
       status: 'failed',
@@ -284,7 +277,7 @@ describe('Cata over HTTP, in simulated time', () => {
   it('attaching to an unknown job ends rejected notFound with Cata’s error body', async () => {
     const clock = newClock();
     const sim = await simulator(clock);
-    const actor = job(sim.url, clock, { request: undefined, jobId: 424242 });
+    const actor = startJob('cata', sim.url, clock, { request: undefined, jobId: 424242 });
     expect(await settle(actor)).toEqual({
       status: 'rejected',
       jobId: 424242,
@@ -296,7 +289,7 @@ describe('Cata over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     const jobId = sim.cata.addJob({ steps: [{ status: 'needs_clarification', question: 'Which outlets?' }, { status: 'completed' }] }, { now: clock.now() });
-    const actor = job(sim.url, clock, { request: undefined, jobId });
+    const actor = startJob('cata', sim.url, clock, { request: undefined, jobId });
     const asked = await untilAsked(actor, clock);
     expect(asked.context.clarification).toBe('Which outlets?');
     actor.send({ type: 'ANSWER', text: 'All of them' });
@@ -307,7 +300,7 @@ describe('Cata over HTTP, in simulated time', () => {
   it('a bad key ends rejected unauthorized with Cata’s words, after one request', async () => {
     const clock = newClock();
     const sim = await simulator(clock);
-    const actor = job(sim.url, clock, { apiKey: 'not-a-cata-key' });
+    const actor = startJob('cata', sim.url, clock, { apiKey: 'not-a-cata-key' });
     expect(await settle(actor)).toEqual({
       status: 'rejected',
       error: { kind: 'unauthorized', httpStatus: 401, code: '401', message: 'Unauthorized: Missing or invalid API key' },
@@ -319,7 +312,7 @@ describe('Cata over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.cata.scripts.push({ steps: [{ status: 'running', stage: 'linting' }] });
-    const actor = job(sim.url, clock, { options: { ...fast, maxRetries: 1 } });
+    const actor = startJob('cata', sim.url, clock, { options: { maxRetries: 1 } });
     await untilSettled(actor, clock);
     const outcome = await settle(actor);
     expect(outcome).toMatchObject({ status: 'rejected', error: { kind: 'protocol' } });
@@ -360,7 +353,7 @@ describe('Cata: a create is not sent twice', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.faults.add({ provider: 'cata', method: 'POST', path: /\/generate$/, fault: { wire: 'notJson' }, when: 'after' });
-    const actor = job(sim.url, clock);
+    const actor = startJob('cata', sim.url, clock);
     await untilSettled(actor, clock);
     const outcome = await settle(actor);
     expect(outcome).toMatchObject({ status: 'rejected', error: { kind: 'unconfirmed', httpStatus: 200 }, unconfirmedCreate: { reason: 'unreadable' } });
@@ -375,7 +368,7 @@ describe('Cata persistence', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.cata.scripts.push(cataClarifyOnceScript);
-    const first = job(sim.url, clock, { options: { ...fast, answerTimeoutMs: 24 * 60 * 60_000 } });
+    const first = startJob('cata', sim.url, clock, { options: { answerTimeoutMs: 24 * 60 * 60_000 } });
     const asked = await untilAsked(first, clock);
     const persisted = JSON.parse(JSON.stringify(first.getPersistedSnapshot()));
     first.stop();
@@ -407,7 +400,7 @@ describe('Cata persistence', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.cata.scripts.push({ steps: [{ status: 'needs_clarification' }] });
-    const first = job(sim.url, clock, { options: { ...fast, answerTimeoutMs: 10 * 60_000 } });
+    const first = startJob('cata', sim.url, clock, { options: { answerTimeoutMs: 10 * 60_000 } });
     const asked = await untilAsked(first, clock);
     const persisted = first.getPersistedSnapshot();
     first.stop();
@@ -425,7 +418,7 @@ describe('Cata persistence', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.cata.scripts.push({ steps: [{ status: 'needs_clarification' }, { status: 'running', stage: 'generating' }, { status: 'completed' }] });
-    const first = job(sim.url, clock);
+    const first = startJob('cata', sim.url, clock);
     await untilAsked(first, clock);
     first.send({ type: 'ANSWER', text: 'data.stores' });
     expect(first.getSnapshot().matches({ needsClarification: 'sendingAnswer' })).toBe(true);

@@ -2,24 +2,13 @@ import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { createActor, setup, waitFor, type EventObject } from 'xstate';
 import { z } from 'zod';
-import { perceptisJob, type PerceptisJobInput } from '../src/providers/perceptis/chart.js';
 import { initialJobContext, startInputOf, type AnyJobContext, type JobSpec } from '../src/core/context.js';
 import { jobActions } from '../src/core/actions.js';
 import { requestActor } from '../src/core/request-actor.js';
 import { settle } from '../src/core/outcome.js';
-import { PERCEPTIS_TEST_KEY } from '../src/providers/perceptis/simulator.js';
+import { startJob } from './support/jobs.js';
 import { simulator } from './support/sim.js';
 import { newClock, nextPause, untilSettled } from './support/simulated-time.js';
-
-const request = { prompt: 'A one-slide summary of our quarter', output_type: 'single_slide' as const };
-const fast = { jitter: 0 };
-
-function job(baseUrl: string, clock: ReturnType<typeof newClock>, input: Partial<PerceptisJobInput> = {}) {
-  return createActor(perceptisJob, {
-    clock,
-    input: { baseUrl, apiKey: PERCEPTIS_TEST_KEY, request, options: fast, ...input },
-  }).start();
-}
 
 const spec: JobSpec<{ prompt: string }> = {
   provider: 'acme',
@@ -217,7 +206,7 @@ describe('shared actions over HTTP: what the context tells people watching', () 
         { status: 'completed' },
       ],
     });
-    const actor = job(sim.url, clock);
+    const actor = startJob('perceptis', sim.url, clock);
     const contexts: { rateLimits: number; retries: number; requests: number; lastAnswer: unknown; progress: unknown }[] = [];
     for (let i = 0; i < 4; i++) {
       const s = await nextPause(actor);
@@ -247,7 +236,7 @@ describe('shared actions over HTTP: what the context tells people watching', () 
     const clock = newClock();
     const sim = await simulator(clock);
     sim.perceptis.scripts.push({ steps: [{ status: 'processing' }, { fault: 'hang' }] });
-    const actor = job(sim.url, clock, { options: { ...fast, requestTimeoutMs: 60_000 } });
+    const actor = startJob('perceptis', sim.url, clock, { options: { requestTimeoutMs: 60_000 } });
     const waiting = await nextPause(actor);
     expect(waiting.context.waitReason).toBe('poll');
     clock.set(waiting.context.wakeAt!);
@@ -261,7 +250,7 @@ describe('shared actions over HTTP: what the context tells people watching', () 
     const clock = newClock();
     const sim = await simulator(clock);
     sim.perceptis.scripts.push({ steps: [{ fault: 'hang' }] });
-    const actor = job(sim.url, clock, { options: { ...fast, requestTimeoutMs: 60_000 } });
+    const actor = startJob('perceptis', sim.url, clock, { options: { requestTimeoutMs: 60_000 } });
     for (let i = 0; i < 100 && !(sim.inFlight === 1 && sim.requests('perceptis').length === 2); i++) {
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -279,7 +268,7 @@ describe('the AbortSignal a job is started with', () => {
     const sim = await simulator(clock);
     const controller = new AbortController();
     controller.abort();
-    const actor = job(sim.url, clock, { signal: controller.signal });
+    const actor = startJob('perceptis', sim.url, clock, { signal: controller.signal });
     expect(await settle(actor)).toEqual({ status: 'cancelled' });
     expect(sim.requests('perceptis').filter((r) => r.method === 'POST').length).toBeLessThanOrEqual(1);
   });
@@ -289,7 +278,7 @@ describe('the AbortSignal a job is started with', () => {
     const sim = await simulator(clock);
     sim.perceptis.scripts.push({ steps: [{ status: 'processing' }, { status: 'completed' }] });
     const controller = new AbortController();
-    const actor = job(sim.url, clock, { signal: controller.signal });
+    const actor = startJob('perceptis', sim.url, clock, { signal: controller.signal });
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
     await untilSettled(actor, clock);
     expect((await settle(actor)).status).toBe('succeeded');
@@ -303,7 +292,7 @@ describe('shared guards over HTTP: deadlines and Retry-After', () => {
     const sim = await simulator(clock);
     sim.perceptis.scripts.push({ steps: [{ status: 'processing' }, { http: 503 }, { status: 'completed' }] });
     const start = clock.now();
-    const actor = job(sim.url, clock, { options: { ...fast, timeoutMs: Infinity, pollGrowth: 1 } });
+    const actor = startJob('perceptis', sim.url, clock, { options: { timeoutMs: Infinity, pollGrowth: 1 } });
     await untilSettled(actor, clock);
     expect((await settle(actor)).status).toBe('succeeded');
     expect(sim.requests('perceptis').map((r) => r.at - start)).toEqual([0, 0, 2_000, 3_000]);
@@ -313,7 +302,7 @@ describe('shared guards over HTTP: deadlines and Retry-After', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.perceptis.scripts.push({ steps: [{ http: 429, headers: { 'retry-after': '7' } }, { status: 'completed' }] });
-    const actor = job(sim.url, clock, { options: { ...fast, maxRetryAfterMs: 7_000 } });
+    const actor = startJob('perceptis', sim.url, clock, { options: { maxRetryAfterMs: 7_000 } });
     await untilSettled(actor, clock);
     expect((await settle(actor)).status).toBe('succeeded');
   });
@@ -323,7 +312,7 @@ describe('shared guards over HTTP: deadlines and Retry-After', () => {
     const sim = await simulator(clock);
     sim.perceptis.scripts.push({ steps: [{ http: 429, headers: { 'retry-after': '20' } }] });
     const start = clock.now();
-    const actor = job(sim.url, clock, { options: { ...fast, timeoutMs: 15_000 } });
+    const actor = startJob('perceptis', sim.url, clock, { options: { timeoutMs: 15_000 } });
     await untilSettled(actor, clock);
     expect(clock.now()).toBe(start);
     expect(await settle(actor)).toEqual({ status: 'timedOut', jobId: actor.getSnapshot().context.jobId });
@@ -335,7 +324,7 @@ describe('shared guards over HTTP: deadlines and Retry-After', () => {
     const sim = await simulator(clock);
     sim.perceptis.scripts.push({ steps: [{ http: 429, headers: { 'retry-after': '15' } }, { status: 'completed' }] });
     const start = clock.now();
-    const actor = job(sim.url, clock, { options: { ...fast, timeoutMs: 15_000 } });
+    const actor = startJob('perceptis', sim.url, clock, { options: { timeoutMs: 15_000 } });
     const seen = new Set<string>();
     actor.subscribe((s) => seen.add(JSON.stringify(s.value)));
     await untilSettled(actor, clock);
@@ -348,7 +337,7 @@ describe('shared guards over HTTP: deadlines and Retry-After', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.perceptis.scripts.push({ steps: [{ http: 429, headers: { 'retry-after': '300' } }, { status: 'completed' }] });
-    const actor = job(sim.url, clock, { options: { ...fast, timeoutMs: Infinity } });
+    const actor = startJob('perceptis', sim.url, clock, { options: { timeoutMs: Infinity } });
     await untilSettled(actor, clock);
     expect((await settle(actor)).status).toBe('succeeded');
   });
@@ -359,7 +348,7 @@ describe('rejections say what the provider said, and nothing it did not', () => 
     const clock = newClock();
     const sim = await simulator(clock);
     sim.perceptis.scripts.push({ steps: [{ fault: 'reset' }] });
-    const actor = job(sim.url, clock, { options: { ...fast, maxRetries: 2 } });
+    const actor = startJob('perceptis', sim.url, clock, { options: { maxRetries: 2 } });
     await untilSettled(actor, clock);
     const outcome = await settle(actor);
     expect(outcome).toStrictEqual({
@@ -373,7 +362,7 @@ describe('rejections say what the provider said, and nothing it did not', () => 
     const clock = newClock();
     const sim = await simulator(clock);
     sim.perceptis.scripts.push({ steps: [{ http: 503, body: { error: { message: 'down' } } }] });
-    const actor = job(sim.url, clock, { options: { ...fast, maxRetries: 0 } });
+    const actor = startJob('perceptis', sim.url, clock, { options: { maxRetries: 0 } });
     await untilSettled(actor, clock);
     expect(await settle(actor)).toStrictEqual({
       status: 'rejected',

@@ -5,33 +5,16 @@ import { settle } from '../src/core/outcome.js';
 import {
   DEPICTA_NO_CREDIT_KEY,
   DEPICTA_SINGLE_TURN_MODEL,
-  DEPICTA_STORY_MODEL,
   DEPICTA_TEST_KEY,
   DEPICTA_UNVERIFIED_KEY,
   type DepictaCreateStep,
 } from '../src/providers/depicta/simulator.js';
 import type { SimulatorOptions } from '../src/simulator/server.js';
+import { sampleRequest, startJob } from './support/jobs.js';
 import { simulator } from './support/sim.js';
 import { advanceToWake, newClock, nextPause, pendingTimers, untilSettled } from './support/simulated-time.js';
 
-const request = {
-  model: DEPICTA_STORY_MODEL,
-  characters: [{ name: 'Aria', appearance: 'A young archivist with silver hair and a green cloak' }],
-  scenes: [
-    { prompt: 'Aria enters the ancient library' },
-    { prompt: 'Aria finds a glowing book' },
-    { prompt: 'The book opens a door of light' },
-  ],
-  aspect_ratio: '16:9',
-};
-const fast = { jitter: 0 };
-
-function job(baseUrl: string, clock: ReturnType<typeof newClock>, input: Partial<DepictaJobInput> = {}) {
-  return createActor(depictaJob, {
-    clock,
-    input: { baseUrl, apiKey: DEPICTA_TEST_KEY, request, options: fast, ...input },
-  }).start();
-}
+const request = sampleRequest('depicta');
 
 describe('Depicta over HTTP, in simulated time', () => {
   it('pending → processing with scene progress → completed with typed, working image URLs', async () => {
@@ -46,7 +29,7 @@ describe('Depicta over HTTP, in simulated time', () => {
         { status: 'completed' },
       ],
     });
-    const actor = job(sim.url, clock);
+    const actor = startJob('depicta', sim.url, clock);
     const progress: (number | null)[] = [];
     const seen = new Set<string>();
     actor.subscribe((s) => {
@@ -95,7 +78,7 @@ describe('Depicta over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.depicta.scripts.push({ steps: [{ status: 'processing', scenesCompleted: 1 }, { status: 'failed', error: { code, message } }] });
-    const actor = job(sim.url, clock);
+    const actor = startJob('depicta', sim.url, clock);
     await untilSettled(actor, clock);
     expect(await settle(actor)).toEqual({ status: 'failed', jobId: actor.getSnapshot().context.jobId, error: { code, message } });
   });
@@ -115,7 +98,7 @@ describe('Depicta over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock, options);
     if (step) sim.depicta.createAnswers.push(step);
-    const outcome = await settle(job(sim.url, clock, input));
+    const outcome = await settle(startJob('depicta', sim.url, clock, input));
     expect(outcome).toMatchObject({ status: 'rejected', error: { kind, httpStatus, code, message: expect.any(String) } });
     expect(outcome).not.toHaveProperty('jobId');
     expect(sim.requests('depicta').map((r) => r.answer)).toEqual([httpStatus]);
@@ -134,7 +117,7 @@ describe('Depicta over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.depicta.scripts.push({ steps: [{ status: 'processing' }, { http: httpStatus }, { status: 'completed' }] });
-    const actor = job(sim.url, clock);
+    const actor = startJob('depicta', sim.url, clock);
     await untilSettled(actor, clock);
     expect(await settle(actor)).toMatchObject({
       status: 'rejected',
@@ -148,7 +131,7 @@ describe('Depicta over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.depicta.scripts.push({ steps: [{ http: httpStatus }, { http: httpStatus }, { status: 'completed' }] });
-    const actor = job(sim.url, clock);
+    const actor = startJob('depicta', sim.url, clock);
     await untilSettled(actor, clock);
     expect((await settle(actor)).status).toBe('succeeded');
     const polls = sim.requests('depicta').filter((r) => r.method === 'GET');
@@ -160,13 +143,13 @@ describe('Depicta over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.depicta.createAnswers.push({ http: 500 }, { http: 503 });
-    const first = job(sim.url, clock);
+    const first = startJob('depicta', sim.url, clock);
     await untilSettled(first, clock);
     expect((await settle(first)).status).toBe('succeeded');
     expect(sim.requests('depicta').filter((r) => r.method === 'POST').map((r) => r.answer)).toEqual([500, 503, 202]);
 
     sim.depicta.createAnswers.push({ http: 500 }, { http: 500 }, { http: 500 });
-    const doomed = job(sim.url, clock, { options: { ...fast, maxRetries: 2 } });
+    const doomed = startJob('depicta', sim.url, clock, { options: { maxRetries: 2 } });
     await untilSettled(doomed, clock);
     const outcome = await settle(doomed);
     expect(outcome).toMatchObject({ status: 'rejected', error: { kind: 'unavailable', httpStatus: 500 } });
@@ -177,7 +160,7 @@ describe('Depicta over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.depicta.scripts.push({ steps: [{ http: 429, headers: { 'retry-after': '12' } }, { status: 'completed' }] });
-    const actor = job(sim.url, clock);
+    const actor = startJob('depicta', sim.url, clock);
     await untilSettled(actor, clock);
     expect((await settle(actor)).status).toBe('succeeded');
     const polls = sim.requests('depicta').filter((r) => r.method === 'GET');
@@ -200,7 +183,7 @@ describe('Depicta over HTTP, in simulated time', () => {
     expect(eleventh.headers.get('retry-after')).toBe('2');
     expect(await eleventh.json()).toMatchObject({ error: 'rate_limited', message: 'too many concurrent requests (max 10)' });
 
-    const actor = job(sim.url, clock);
+    const actor = startJob('depicta', sim.url, clock);
     const backingOff = await nextPause(actor);
     expect(backingOff.matches({ submitting: 'backingOff' })).toBe(true);
     release();
@@ -217,7 +200,7 @@ describe('Depicta over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.depicta.createAnswers.push({ lostBody: true });
-    const actor = job(sim.url, clock);
+    const actor = startJob('depicta', sim.url, clock);
     await untilSettled(actor, clock);
     expect((await settle(actor)).status).toBe('succeeded');
     expect(sim.depicta.jobCount).toBe(1);
@@ -228,7 +211,7 @@ describe('Depicta over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     const jobId = '00000000-0000-4000-8000-000000000000';
-    expect(await settle(job(sim.url, clock, { request: undefined, jobId }))).toEqual({
+    expect(await settle(startJob('depicta', sim.url, clock, { request: undefined, jobId }))).toEqual({
       status: 'rejected',
       jobId,
       error: { kind: 'notFound', httpStatus: 404, code: 'not_found', message: 'Job not found.' },
@@ -239,7 +222,7 @@ describe('Depicta over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.depicta.scripts.push({ steps: [{ status: 'processing', scenesCompleted: 1 }] });
-    const actor = job(sim.url, clock, { options: { ...fast, timeoutMs: 20_000 } });
+    const actor = startJob('depicta', sim.url, clock, { options: { timeoutMs: 20_000 } });
     await untilSettled(actor, clock);
     expect(await settle(actor)).toEqual({ status: 'timedOut', jobId: actor.getSnapshot().context.jobId });
     expect(actor.getSnapshot().context.progress).toBeCloseTo(1 / 3);
@@ -249,7 +232,7 @@ describe('Depicta over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.depicta.scripts.push({ steps: [{ status: 'processing' }] });
-    const actor = job(sim.url, clock);
+    const actor = startJob('depicta', sim.url, clock);
     await nextPause(actor);
     const before = sim.log.length;
     actor.send({ type: 'CANCEL' });
@@ -282,7 +265,7 @@ describe('Depicta persistence', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.depicta.scripts.push({ steps: [{ status: 'processing', scenesCompleted: 2 }, { status: 'completed' }] });
-    const first = job(sim.url, clock);
+    const first = startJob('depicta', sim.url, clock);
     const waiting = await nextPause(first);
     const persisted = JSON.parse(JSON.stringify(first.getPersistedSnapshot()));
     first.stop();
@@ -304,7 +287,7 @@ describe('Depicta persistence', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.depicta.scripts.push({ steps: [{ status: 'pending' }, { status: 'completed' }] });
-    const first = job(sim.url, clock);
+    const first = startJob('depicta', sim.url, clock);
     await waitFor(first, (s) => s.matches({ polling: { poller: 'requesting' } }));
     const persisted = first.getPersistedSnapshot();
     first.stop();

@@ -3,20 +3,13 @@ import { createActor, waitFor } from 'xstate';
 import { markdown2pdfJob, type Markdown2pdfJobInput } from '../src/providers/markdown2pdf/chart.js';
 import { settle } from '../src/core/outcome.js';
 import type { Markdown2pdfSimOptions } from '../src/providers/markdown2pdf/simulator.js';
+import { sampleRequest, startJob } from './support/jobs.js';
 import { simulator } from './support/sim.js';
 import { advanceToWake, newClock, nextPause, pendingTimers, untilSettled } from './support/simulated-time.js';
 
-const request = {
-  data: { text_body: '# Quarterly report\n\nAll figures are up.', meta: { title: 'Q3', date: '5th June 2026' } },
-  options: { document_name: 'q3.pdf' },
-};
-const fast = { jitter: 0 };
+const request = sampleRequest('markdown2pdf');
 type Clock = ReturnType<typeof newClock>;
-type Actor = ReturnType<typeof job>;
-
-function job(baseUrl: string, clock: Clock, input: Partial<Markdown2pdfJobInput> = {}) {
-  return createActor(markdown2pdfJob, { clock, input: { baseUrl, request, options: fast, ...input } }).start();
-}
+type Actor = ReturnType<typeof startJob<'markdown2pdf'>>;
 
 async function sim(clock: Clock, options: Markdown2pdfSimOptions = {}) {
   return simulator(clock, { markdown2pdf: options });
@@ -39,7 +32,7 @@ describe('markdown2pdf over HTTP, in simulated time', () => {
     s.markdown2pdf.scripts.push({
       steps: [{ status: 'Not Started' }, { status: 'Processing', progress: 0.25 }, { status: 'Processing', progress: 0.75 }, { status: 'Done' }],
     });
-    const actor = job(s.url, clock);
+    const actor = startJob('markdown2pdf', s.url, clock);
     const seen = statesOf(actor);
     const progress: (number | null)[] = [];
     actor.subscribe((snap) => progress.at(-1) !== snap.context.progress && progress.push(snap.context.progress));
@@ -73,7 +66,7 @@ describe('markdown2pdf over HTTP, in simulated time', () => {
     const clock = newClock();
     const s = await sim(clock);
     s.markdown2pdf.scripts.push({ steps: [{ status: 'Processing', progress: 0.5 }, { status: 'Done' }] });
-    const actor = job(s.url, clock);
+    const actor = startJob('markdown2pdf', s.url, clock);
     const seen = statesOf(actor);
 
     const first = await nextPause(actor);
@@ -122,7 +115,7 @@ describe('markdown2pdf over HTTP, in simulated time', () => {
     const clock = newClock();
     const s = await sim(clock, { pricing: 'free' });
     s.markdown2pdf.scripts.push({ steps: [{ status: 'Processing' }, { status: 'Done' }] });
-    const actor = job(s.url, clock);
+    const actor = startJob('markdown2pdf', s.url, clock);
     await nextPause(actor);
     actor.send({ type: 'PAID' });
     await untilSettled(actor, clock);
@@ -137,7 +130,7 @@ describe('markdown2pdf over HTTP, in simulated time', () => {
     const clock = newClock();
     const s = await sim(clock, { pricing: 'free' });
     s.markdown2pdf.scripts.push({ steps: [{ status: 'Processing', progress: 0.4 }, step, { status: 'Done' }] });
-    const actor = job(s.url, clock);
+    const actor = startJob('markdown2pdf', s.url, clock);
     await untilSettled(actor, clock);
     expect(await settle(actor)).toEqual({ status: 'failed', jobId: actor.getSnapshot().context.jobId, error: { message } });
     const before = s.log.length;
@@ -157,7 +150,7 @@ describe('markdown2pdf over HTTP, in simulated time', () => {
     const created = await fetch(`${s.url}/v1/markdown`, { method: 'POST', body: JSON.stringify(request) });
     expect((await created.json()).path).toMatch(written);
     s.markdown2pdf.scripts.push({ steps: [{ status: 'Done' }] });
-    const actor = job(s.url, clock);
+    const actor = startJob('markdown2pdf', s.url, clock);
     await untilSettled(actor, clock);
     expect((await settle(actor)).status).toBe('succeeded');
     const { jobId, statusUrl, outputUrl } = actor.getSnapshot().context;
@@ -169,7 +162,7 @@ describe('markdown2pdf over HTTP, in simulated time', () => {
     const clock = newClock();
     const s = await sim(clock);
     const jobId = s.markdown2pdf.addJob({ steps: [{ status: 'Processing', progress: 0.9 }, { status: 'Done' }] }, { now: clock.now() });
-    const actor = job(s.url, clock, { request: undefined, jobId });
+    const actor = startJob('markdown2pdf', s.url, clock, { request: undefined, jobId });
     await untilSettled(actor, clock);
     expect(await settle(actor)).toMatchObject({ status: 'succeeded', jobId, result: { url: expect.stringContaining(jobId) } });
     expect(methods(s.requests('markdown2pdf'))).toEqual(['GET /job/{id}/status 200', 'GET /job/{id}/status 200', 'GET /job/{id}/output 200']);
@@ -179,7 +172,7 @@ describe('markdown2pdf over HTTP, in simulated time', () => {
     const clock = newClock();
     const s = await sim(clock);
     const jobId = '00000000-0000-4000-8000-000000000000';
-    expect(await settle(job(s.url, clock, { request: undefined, jobId }))).toEqual({
+    expect(await settle(startJob('markdown2pdf', s.url, clock, { request: undefined, jobId }))).toEqual({
       status: 'rejected',
       jobId,
       error: { kind: 'notFound', httpStatus: 404, message: 'Job not found' },
@@ -189,7 +182,7 @@ describe('markdown2pdf over HTTP, in simulated time', () => {
   it('422 on the status ends rejected invalid with the detail messages', async () => {
     const clock = newClock();
     const s = await sim(clock);
-    const outcome = await settle(job(s.url, clock, { request: undefined, jobId: 'not-a-uuid' }));
+    const outcome = await settle(startJob('markdown2pdf', s.url, clock, { request: undefined, jobId: 'not-a-uuid' }));
     expect(outcome).toEqual({
       status: 'rejected',
       jobId: 'not-a-uuid',
@@ -209,7 +202,7 @@ describe('markdown2pdf over HTTP, in simulated time', () => {
         ],
       },
     });
-    const outcome = await settle(job(s.url, clock));
+    const outcome = await settle(startJob('markdown2pdf', s.url, clock));
     expect(outcome).toEqual({
       status: 'rejected',
       error: {
@@ -225,7 +218,7 @@ describe('markdown2pdf over HTTP, in simulated time', () => {
     const clock = newClock();
     const s = await sim(clock);
     s.markdown2pdf.createSteps.push({ http: 402, body: { detail: 'Payment required' } });
-    expect(await settle(job(s.url, clock))).toEqual({
+    expect(await settle(startJob('markdown2pdf', s.url, clock))).toEqual({
       status: 'rejected',
       error: { kind: 'payment', httpStatus: 402, message: 'Payment required' },
     });
@@ -236,7 +229,7 @@ describe('markdown2pdf over HTTP, in simulated time', () => {
     const s = await sim(clock, { pricing: 'free' });
     s.markdown2pdf.createSteps.push({ http: 503 });
     s.markdown2pdf.scripts.push({ steps: [{ status: 'Done' }] });
-    const actor = job(s.url, clock);
+    const actor = startJob('markdown2pdf', s.url, clock);
     await untilSettled(actor, clock);
     expect((await settle(actor)).status).toBe('succeeded');
     expect(methods(s.requests('markdown2pdf'))).toEqual([
@@ -251,7 +244,7 @@ describe('markdown2pdf over HTTP, in simulated time', () => {
     const clock = newClock();
     const s = await sim(clock, { pricing: 'free' });
     s.markdown2pdf.scripts.push({ steps: [{ status: 'Queued' }] });
-    const actor = job(s.url, clock, { options: { ...fast, maxRetries: 1 } });
+    const actor = startJob('markdown2pdf', s.url, clock, { options: { maxRetries: 1 } });
     await untilSettled(actor, clock);
     const outcome = await settle(actor);
     expect(outcome).toMatchObject({ status: 'rejected', error: { kind: 'protocol' } });
@@ -262,7 +255,7 @@ describe('markdown2pdf over HTTP, in simulated time', () => {
     const clock = newClock();
     const s = await sim(clock, { pricing: 'free' });
     s.markdown2pdf.scripts.push({ steps: [{ status: 'Processing', progress: 0.1 }] });
-    const actor = job(s.url, clock, { options: { ...fast, timeoutMs: 20_000 } });
+    const actor = startJob('markdown2pdf', s.url, clock, { options: { timeoutMs: 20_000 } });
     await untilSettled(actor, clock);
     expect(await settle(actor)).toEqual({ status: 'timedOut', jobId: actor.getSnapshot().context.jobId });
   });
@@ -272,7 +265,7 @@ describe('markdown2pdf waiting for payment', () => {
   it('cancel while waiting for payment: cancelled, nothing sent afterwards, no timer left', async () => {
     const clock = newClock();
     const s = await sim(clock);
-    const actor = job(s.url, clock);
+    const actor = startJob('markdown2pdf', s.url, clock);
     expect((await nextPause(actor)).value).toBe('paymentRequired');
     actor.send({ type: 'CANCEL' });
     expect(await settle(actor)).toEqual({ status: 'cancelled' });
@@ -286,7 +279,7 @@ describe('markdown2pdf waiting for payment', () => {
     const clock = newClock();
     const s = await sim(clock);
     const start = clock.now();
-    const actor = job(s.url, clock, { options: { ...fast, paymentTimeoutMs: 5 * 60_000 } });
+    const actor = startJob('markdown2pdf', s.url, clock, { options: { paymentTimeoutMs: 5 * 60_000 } });
     const waiting = await nextPause(actor);
     expect(waiting.context.wakeAt).toBe(start + 5 * 60_000);
     clock.set(start + 2 * 60_000);
@@ -306,7 +299,7 @@ describe('markdown2pdf waiting for payment', () => {
     const clock = newClock();
     const s = await sim(clock);
     s.markdown2pdf.scripts.push({ steps: [{ status: 'Processing', progress: 0.5 }, { status: 'Done' }] });
-    const actor = job(s.url, clock, { options: { ...fast, timeoutMs: 60_000 } });
+    const actor = startJob('markdown2pdf', s.url, clock, { options: { timeoutMs: 60_000 } });
     const waiting = await nextPause(actor);
     expect(waiting.context.wakeAt).toBeNull(); // no payment limit by default
     clock.increment(3 * 24 * 60 * 60_000);
@@ -322,7 +315,7 @@ describe('markdown2pdf waiting for payment', () => {
   it('a bad paymentTimeoutMs ends rejected invalid at once', async () => {
     const clock = newClock();
     const s = await sim(clock);
-    const outcome = await settle(job(s.url, clock, { options: { paymentTimeoutMs: -1 } }));
+    const outcome = await settle(startJob('markdown2pdf', s.url, clock, { options: { paymentTimeoutMs: -1 } }));
     expect(outcome).toMatchObject({ status: 'rejected', error: { kind: 'invalid', message: expect.stringMatching(/options.paymentTimeoutMs/) } });
     expect(s.log).toHaveLength(0);
   });
@@ -349,7 +342,7 @@ describe('markdown2pdf persistence', () => {
     const clock = newClock();
     const s = await sim(clock);
     s.markdown2pdf.scripts.push({ steps: [{ status: 'Done' }] });
-    const first = job(s.url, clock);
+    const first = startJob('markdown2pdf', s.url, clock);
     const waiting = await nextPause(first);
     const persisted = JSON.parse(JSON.stringify(first.getPersistedSnapshot()));
     first.stop();
@@ -373,7 +366,7 @@ describe('markdown2pdf persistence', () => {
     const clock = newClock();
     const s = await sim(clock, { pricing: 'free' });
     s.markdown2pdf.scripts.push({ steps: [{ status: 'Processing', progress: 0.3 }, { status: 'Done' }] });
-    const first = job(s.url, clock);
+    const first = startJob('markdown2pdf', s.url, clock);
     const waiting = await nextPause(first);
     expect(waiting.matches({ polling: { provider: 'processing', poller: 'waiting' } })).toBe(true);
     const persisted = JSON.parse(JSON.stringify(first.getPersistedSnapshot()));
@@ -397,7 +390,7 @@ describe('markdown2pdf persistence', () => {
     const clock = newClock();
     const s = await sim(clock);
     s.markdown2pdf.scripts.push({ steps: [{ status: 'Done' }] });
-    const first = job(s.url, clock);
+    const first = startJob('markdown2pdf', s.url, clock);
     await nextPause(first);
     s.markdown2pdf.settlePayments();
     first.send({ type: 'PAID' });

@@ -3,18 +3,11 @@ import { createActor, waitFor } from 'xstate';
 import { perceptisJob, type PerceptisJobInput } from '../src/providers/perceptis/chart.js';
 import { settle } from '../src/core/outcome.js';
 import { PERCEPTIS_INELIGIBLE_KEY, PERCEPTIS_TEST_KEY } from '../src/providers/perceptis/simulator.js';
+import { sampleRequest, startJob } from './support/jobs.js';
 import { simulator } from './support/sim.js';
 import { advanceToWake, newClock, nextPause, pendingTimers, untilSettled } from './support/simulated-time.js';
 
-const request = { prompt: 'A one-slide summary of our quarter', output_type: 'single_slide' as const };
-const fast = { jitter: 0 };
-
-function job(baseUrl: string, clock: ReturnType<typeof newClock>, input: Partial<PerceptisJobInput> = {}) {
-  return createActor(perceptisJob, {
-    clock,
-    input: { baseUrl, apiKey: PERCEPTIS_TEST_KEY, request, options: fast, ...input },
-  }).start();
-}
+const request = sampleRequest('perceptis');
 
 describe('Perceptis over HTTP, in simulated time', () => {
   it('submits, polls through pending and processing, and ends succeeded with working download links', async () => {
@@ -23,7 +16,7 @@ describe('Perceptis over HTTP, in simulated time', () => {
     sim.perceptis.scripts.push({
       steps: [{ status: 'pending' }, { status: 'processing' }, { status: 'processing' }, { status: 'completed', variants: 2 }],
     });
-    const actor = job(sim.url, clock);
+    const actor = startJob('perceptis', sim.url, clock);
     const seen = new Set<string>();
     actor.subscribe((s) => seen.add(JSON.stringify(s.value)));
     await untilSettled(actor, clock);
@@ -50,7 +43,7 @@ describe('Perceptis over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.perceptis.scripts.push({ steps: [...Array(6).fill({ status: 'processing' }), { status: 'completed' }] });
-    const actor = job(sim.url, clock);
+    const actor = startJob('perceptis', sim.url, clock);
     await untilSettled(actor, clock);
     const polls = sim.requests('perceptis').filter((r) => r.method === 'GET');
     const gaps = polls.slice(1).map((r, i) => r.at - polls[i].at);
@@ -66,7 +59,7 @@ describe('Perceptis over HTTP, in simulated time', () => {
     sim.perceptis.scripts.push({
       steps: [{ status: 'processing' }, { status: 'failed', error: { code: 'template_render_failed', message: 'Template could not be rendered.' } }],
     });
-    const actor = job(sim.url, clock);
+    const actor = startJob('perceptis', sim.url, clock);
     await untilSettled(actor, clock);
     expect(await settle(actor)).toEqual({
       status: 'failed',
@@ -81,7 +74,7 @@ describe('Perceptis over HTTP, in simulated time', () => {
   ])('a %s key ends rejected with the provider’s words, after one request', async (kind, apiKey, httpStatus, words) => {
     const clock = newClock();
     const sim = await simulator(clock);
-    const actor = job(sim.url, clock, { apiKey });
+    const actor = startJob('perceptis', sim.url, clock, { apiKey });
     const outcome = await settle(actor);
     expect(outcome).toMatchObject({ status: 'rejected', error: { kind, httpStatus } });
     if (outcome.status === 'rejected') expect(outcome.error.message).toContain(words);
@@ -91,7 +84,7 @@ describe('Perceptis over HTTP, in simulated time', () => {
   it('attaching to an unknown job ends rejected notFound', async () => {
     const clock = newClock();
     const sim = await simulator(clock);
-    const actor = job(sim.url, clock, { request: undefined, jobId: '00000000-0000-4000-8000-000000000000' });
+    const actor = startJob('perceptis', sim.url, clock, { request: undefined, jobId: '00000000-0000-4000-8000-000000000000' });
     expect(await settle(actor)).toEqual({
       status: 'rejected',
       jobId: '00000000-0000-4000-8000-000000000000',
@@ -108,7 +101,7 @@ describe('Perceptis over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock, { perceptis: { keys: [PERCEPTIS_TEST_KEY, 'sk-live-per-other'] } });
     const jobId = sim.perceptis.addJob({ steps: [{ status: 'completed' }] }, { now: clock.now() });
-    const actor = job(sim.url, clock, { request: undefined, jobId, apiKey: 'sk-live-per-other' });
+    const actor = startJob('perceptis', sim.url, clock, { request: undefined, jobId, apiKey: 'sk-live-per-other' });
     expect(await settle(actor)).toMatchObject({ status: 'rejected', error: { kind: 'notFound' } });
   });
 
@@ -116,14 +109,14 @@ describe('Perceptis over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock, { perceptis: { downloadTtlMs: 60_000 } });
     const jobId = sim.perceptis.addJob({ steps: [{ status: 'completed' }] }, { now: clock.now() });
-    const first = await settle(job(sim.url, clock, { request: undefined, jobId }));
+    const first = await settle(startJob('perceptis', sim.url, clock, { request: undefined, jobId }));
     if (first.status !== 'succeeded') throw new Error(first.status);
     clock.increment(61_000);
     const stale = await fetch(first.result.downloads[0].url);
     expect(stale.status).toBe(403);
     expect(await stale.json()).toMatchObject({ error: { code: 'link_expired' } });
 
-    const again = await settle(job(sim.url, clock, { request: undefined, jobId }));
+    const again = await settle(startJob('perceptis', sim.url, clock, { request: undefined, jobId }));
     if (again.status !== 'succeeded') throw new Error(again.status);
     expect(again.result.downloads[0].url).not.toBe(first.result.downloads[0].url);
     expect((await fetch(again.result.downloads[0].url)).status).toBe(200);
@@ -140,7 +133,7 @@ describe('Perceptis over HTTP, in simulated time', () => {
         { status: 'completed' },
       ],
     });
-    const actor = job(sim.url, clock);
+    const actor = startJob('perceptis', sim.url, clock);
     const states: string[] = [];
     actor.subscribe((s) => states.push(JSON.stringify(s.value)));
     await untilSettled(actor, clock);
@@ -156,7 +149,7 @@ describe('Perceptis over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.perceptis.scripts.push({ steps: [{ http: 429, headers: { 'retry-after': String(45 * 60) } }] });
-    const actor = job(sim.url, clock);
+    const actor = startJob('perceptis', sim.url, clock);
     const outcome = await settle(actor);
     expect(outcome).toMatchObject({ status: 'rejected', error: { kind: 'rateLimited', httpStatus: 429 } });
     if (outcome.status === 'rejected') expect(outcome.error.message).toMatch(/Retry-After 2700 s/);
@@ -168,7 +161,7 @@ describe('Perceptis over HTTP, in simulated time', () => {
     sim.perceptis.scripts.push({ steps: [{ status: 'processing' }, { http: 429 }, { status: 'processing' }] });
     const start = clock.now();
     // Waits longer than the minute after which a key's learnt rate budget is forgotten: the request goes straight out.
-    const actor = job(sim.url, clock, { options: { ...fast, pollIntervalMs: 70_000, timeoutMs: 100_000 } });
+    const actor = startJob('perceptis', sim.url, clock, { options: { pollIntervalMs: 70_000, timeoutMs: 100_000 } });
     await untilSettled(actor, clock);
     expect((await settle(actor)).status).toBe('timedOut');
     // The 429's back-off (70 s from 70 000) would end at 140 000: brought forward to the deadline, where the job ends.
@@ -183,7 +176,7 @@ describe('Perceptis over HTTP, in simulated time', () => {
     const slowDown = { http: 429, headers: { 'retry-after': '1' } };
     sim.perceptis.scripts.push({ steps: [slowDown, slowDown, slowDown, slowDown, slowDown] });
     const start = clock.now();
-    const actor = job(sim.url, clock, { options: { ...fast, timeoutMs: 20_000 } });
+    const actor = startJob('perceptis', sim.url, clock, { options: { timeoutMs: 20_000 } });
     await untilSettled(actor, clock);
     expect((await settle(actor)).status).toBe('timedOut');
     // Back-off 2, 4, 8 s; the next (15 s from 14 000) would end at 29 000: the job ends at the deadline instead.
@@ -198,7 +191,7 @@ describe('Perceptis over HTTP, in simulated time', () => {
     sim.perceptis.scripts.push({
       steps: [{ http: 500 }, { fault: 'html' }, { fault: 'reset' }, { http: 503 }, { status: 'completed' }],
     });
-    const actor = job(sim.url, clock, { options: { ...fast, maxRetries: 4 } });
+    const actor = startJob('perceptis', sim.url, clock, { options: { maxRetries: 4 } });
     const reasons: string[] = [];
     actor.subscribe((s) => {
       if (s.matches({ polling: { poller: 'retrying' } }) && s.context.lastError) reasons.push(s.context.lastError);
@@ -213,7 +206,7 @@ describe('Perceptis over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.perceptis.scripts.push({ steps: [{ http: 502 }] });
-    const actor = job(sim.url, clock, { options: { ...fast, maxRetries: 2 } });
+    const actor = startJob('perceptis', sim.url, clock, { options: { maxRetries: 2 } });
     await untilSettled(actor, clock);
     expect(await settle(actor)).toMatchObject({ status: 'rejected', error: { kind: 'unavailable', httpStatus: 502 } });
     expect(sim.requests('perceptis').filter((r) => r.method === 'GET')).toHaveLength(3);
@@ -227,7 +220,7 @@ describe('Perceptis over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.perceptis.scripts.push({ steps: [step] });
-    const actor = job(sim.url, clock, { options: { ...fast, maxRetries: 3 } });
+    const actor = startJob('perceptis', sim.url, clock, { options: { maxRetries: 3 } });
     await untilSettled(actor, clock);
     const outcome = await settle(actor);
     expect(outcome).toMatchObject({ status: 'rejected', error: { kind: 'protocol' } });
@@ -242,7 +235,7 @@ describe('Perceptis over HTTP, in simulated time', () => {
     const sim = await simulator(clock);
     sim.perceptis.scripts.push({ steps: [{ status: 'processing' }] });
     const start = clock.now();
-    const actor = job(sim.url, clock, { options: { ...fast, timeoutMs: 11_000 } });
+    const actor = startJob('perceptis', sim.url, clock, { options: { timeoutMs: 11_000 } });
     await untilSettled(actor, clock);
     expect(await settle(actor)).toEqual({ status: 'timedOut', jobId: actor.getSnapshot().context.jobId });
     const polls = sim.requests('perceptis').filter((r) => r.method === 'GET');
@@ -255,7 +248,7 @@ describe('Perceptis over HTTP, in simulated time', () => {
     const sim = await simulator(clock);
     sim.perceptis.scripts.push({ steps: [{ status: 'processing' }] });
     const start = clock.now();
-    const actor = job(sim.url, clock, { options: { ...fast, timeoutMs: 10_000 } });
+    const actor = startJob('perceptis', sim.url, clock, { options: { timeoutMs: 10_000 } });
     await untilSettled(actor, clock);
     expect((await settle(actor)).status).toBe('timedOut');
     const polls = sim.requests('perceptis').filter((r) => r.method === 'GET');
@@ -267,7 +260,7 @@ describe('Perceptis over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.perceptis.scripts.push({ steps: [{ status: 'processing' }] });
-    const actor = job(sim.url, clock);
+    const actor = startJob('perceptis', sim.url, clock);
     await nextPause(actor);
     const before = sim.log.length;
     actor.send({ type: 'CANCEL' });
@@ -282,7 +275,7 @@ describe('Perceptis over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.perceptis.scripts.push({ steps: [{ fault: 'hang' }] });
-    const actor = job(sim.url, clock, { options: { ...fast, requestTimeoutMs: 60_000 } });
+    const actor = startJob('perceptis', sim.url, clock, { options: { requestTimeoutMs: 60_000 } });
     await waitFor(actor, (s) => s.matches({ polling: { poller: 'requesting' } }));
     await waitFor(actor, () => sim.log.length === 1 || sim.log.length === 2);
     await new Promise((r) => setTimeout(r, 30));
@@ -296,7 +289,7 @@ describe('Perceptis over HTTP, in simulated time', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     const controller = new AbortController();
-    const actor = job(sim.url, clock, { signal: controller.signal });
+    const actor = startJob('perceptis', sim.url, clock, { signal: controller.signal });
     await nextPause(actor);
     controller.abort();
     expect((await settle(actor)).status).toBe('cancelled');
@@ -355,7 +348,7 @@ describe('Perceptis persistence', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.perceptis.scripts.push({ steps: [{ status: 'processing' }, { status: 'completed' }] });
-    const first = job(sim.url, clock);
+    const first = startJob('perceptis', sim.url, clock);
     const waiting = await nextPause(first);
     const persisted = JSON.parse(JSON.stringify(first.getPersistedSnapshot()));
     first.stop();
@@ -384,7 +377,7 @@ describe('Perceptis persistence', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.perceptis.scripts.push({ steps: [{ status: 'completed' }] });
-    const first = job(sim.url, clock);
+    const first = startJob('perceptis', sim.url, clock);
     const persisted = first.getPersistedSnapshot();
     expect(first.getSnapshot().matches({ submitting: 'requesting' })).toBe(true);
     await waitFor(first, (s) => s.context.jobId !== null);
@@ -405,7 +398,7 @@ describe('Perceptis persistence', () => {
     const clock = newClock();
     const sim = await simulator(clock);
     sim.perceptis.scripts.push({ steps: [{ status: 'processing' }, { status: 'completed' }] });
-    const first = job(sim.url, clock);
+    const first = startJob('perceptis', sim.url, clock);
     await waitFor(first, (s) => s.matches({ polling: { poller: 'requesting' } }));
     const persisted = first.getPersistedSnapshot();
     first.stop();
@@ -424,7 +417,7 @@ describe('Perceptis persistence', () => {
     const sim = await simulator(clock);
     sim.perceptis.scripts.push({ steps: [{ status: 'processing' }, { status: 'completed' }] });
     const image = 'iVBORw0KGgo'.padEnd(50_000, 'A');
-    const actor = job(sim.url, clock, { request: { ...request, reference_images: [{ data: image, mime_type: 'image/png' }] } });
+    const actor = startJob('perceptis', sim.url, clock, { request: { ...request, reference_images: [{ data: image, mime_type: 'image/png' }] } });
     expect(JSON.stringify(actor.getPersistedSnapshot())).toContain(image);
     const waiting = await nextPause(actor);
     expect(waiting.context.request).toBeNull();
@@ -436,7 +429,7 @@ describe('Perceptis persistence', () => {
   it('a snapshot of another schema version restores into rejected, saying why', async () => {
     const clock = newClock();
     const sim = await simulator(clock);
-    const first = job(sim.url, clock);
+    const first = startJob('perceptis', sim.url, clock);
     const persisted = first.getPersistedSnapshot() as unknown as { context: { schemaVersion: number } };
     first.stop();
     const old = { ...persisted, context: { ...persisted.context, schemaVersion: 0 } };

@@ -11,7 +11,8 @@ import { cataJob } from '../src/providers/cata/chart.js';
 import { markdown2pdfJob } from '../src/providers/markdown2pdf/chart.js';
 import { settle } from '../src/core/outcome.js';
 import type { Simulator } from '../src/simulator/server.js';
-import { blandUnderFaults, cataUnderFaults, depictaUnderFaults, markdown2pdfUnderFaults, perceptisUnderFaults } from './faults/charts.js';
+import { blandUnderFaults, cataUnderFaults, chartsUnderFaults, depictaUnderFaults, markdown2pdfUnderFaults, perceptisUnderFaults } from './faults/charts.js';
+import { providerNamed } from '../src/providers/registry.js';
 import type { ChartUnderFaults } from './support/fault-runs.js';
 import { simulator } from './support/sim.js';
 import { newClock, nextPause, untilSettled } from './support/simulated-time.js';
@@ -79,7 +80,8 @@ async function restoreAndSettle(machine: AnyStateMachine, snapshot: unknown, inp
   return { outcome, simRequests: sim.log.length - before };
 }
 
-const keyed = [perceptisUnderFaults, depictaUnderFaults, blandUnderFaults, cataUnderFaults];
+/** Every provider that has a key. */
+const keyed = chartsUnderFaults.filter((chart) => providerNamed(chart.provider)?.keyEnv);
 
 describe('a restored snapshot', () => {
   it.each(keyed.map((c) => [c.provider, c] as const))(

@@ -4,6 +4,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { providerNames } from '../src/providers/registry.js';
 import { startSimulator, type Simulator } from '../src/simulator/server.js';
 import { startVisualizer, type Visualizer } from '../visualizer/server.js';
 import { browserTestsRun, CHROMIUM, CHROMIUM_ARGS, hasChromium, warnIfSkipped } from './support/chromium.js';
@@ -62,7 +63,7 @@ describe.skipIf(!browserTestsRun)('the visualizer page: readable charts, acting 
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
-  it.each(['perceptis', 'depicta', 'cata', 'markdown2pdf', 'bland'])('%s: collapsed, the chart fits 1400×900 with labels of 11 px or more', async (id) => {
+  it.each(providerNames())('%s: collapsed, the chart fits 1400×900 with labels of 11 px or more', async (id) => {
     const svg = page.locator(`.chart-card[data-chart="${id}"] svg.chart-svg`);
     await svg.evaluate((node) => node.scrollIntoView({ block: 'start' }));
     const measured = await svg.evaluate((node) => {

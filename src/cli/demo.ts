@@ -108,10 +108,11 @@ async function startVisualizerIfPossible(port: number, out: NodeJS.WriteStream):
 
 function startJob(story: ShowcaseJob, sim: Simulator, view: LiveView, desk: PersonDesk, inspector?: JobInspector): RunningJob {
   const entry = findProvider(story.provider);
-  story.script(sim);
+  const simulated = sim.provider(entry.name);
+  story.script(simulated);
   const input = {
     baseUrl: sim.url,
-    ...(entry.simulatorKey === undefined ? {} : { apiKey: entry.simulatorKey }),
+    ...(entry.simulator?.testKey === undefined ? {} : { apiKey: entry.simulator?.testKey }),
     request: story.request,
     options: story.options,
   };
@@ -120,7 +121,7 @@ function startJob(story: ShowcaseJob, sim: Simulator, view: LiveView, desk: Pers
   view.add(job);
   desk.attend(job, entry, {
     ...(story.automaticAnswer === undefined ? {} : { automaticAnswer: story.automaticAnswer }),
-    beforeReply: (event) => story.beforeReply?.(sim, actor, event),
+    beforeReply: (event) => story.beforeReply?.(simulated, actor, event),
   });
   actor.start();
   if (story.cancelAfterMs !== undefined) {

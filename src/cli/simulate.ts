@@ -8,7 +8,7 @@ import { MARKDOWN2PDF_SIMULATOR_PAY_PATH } from '../providers/markdown2pdf/simul
 import { startSimulator } from '../simulator/server.js';
 import { UsageError } from './errors.js';
 import { listening, portOption, untilInterrupted } from './port.js';
-import { postJson } from './post-json.js';
+import { postJson } from '../providers/markdown2pdf/post-json.js';
 import { providers } from './providers.js';
 
 export function addSimulateCommand(program: Command): void {
@@ -21,12 +21,12 @@ export function addSimulateCommand(program: Command): void {
       const out = process.stdout;
       out.write(`Simulated providers at ${pc.bold(sim.url)}  (every provider's base URL)\n\n`);
       for (const entry of providers) {
-        const key = entry.keyEnv ? `${entry.keyEnv}=${entry.simulatorKey ?? '(any)'}` : 'no key needed';
+        const key = entry.keyEnv ? `${entry.keyEnv}=${entry.simulator?.testKey ?? '(any)'}` : 'no key needed';
         out.write(`  ${entry.name.padEnd(13)} ${key}\n`);
       }
       const first = providers[0];
       out.write(
-        `\nTry:  ${first.keyEnv}=${first.simulatorKey} jobcharts submit ${first.name} --base-url ${sim.url} --prompt "Hello"\n`,
+        `\nTry:  ${first.keyEnv}=${first.simulator?.testKey} jobcharts submit ${first.name} --base-url ${sim.url} --prompt "Hello"\n`,
       );
       out.write(`markdown2pdf asks for payment first; pay the invoice it shows with:  jobcharts simulate pay <invoice> --base-url ${sim.url}\n`);
       out.write(pc.dim('Ctrl-C to stop.\n'));

@@ -7,7 +7,7 @@ import { SNAPSHOT_SCHEMA_VERSION } from '../core/context.js';
 import type { RequestGate } from '../core/start-input.js';
 import type { JobOutcome } from '../core/outcome.js';
 import { trimBaseUrl } from '../core/url.js';
-import { chartOf } from './charts.js';
+import { chartOf, createIsAtMostOnce } from './charts.js';
 import { baseUrlProblem, keyFor } from './keys.js';
 import { stepJob, type StepResult } from './step.js';
 import type { JobView, PersonEvent, RunnerClock, RunnerConfig, SubmitInput } from './types.js';
@@ -23,17 +23,14 @@ export interface StoredJob {
 }
 
 /**
- * The providers whose create is not idempotent (no idempotency key: a second POST makes a second job). A step of
- * theirs that may send the create is marked in the store (bullmq: by the gate as the create goes; local: as the step
- * takes the job), and the mark is cleared with the step's result: a mark found by the next step means a worker
+ * Whether the job's next step may send its create, for a provider whose create is not idempotent (see
+ * `createIsAtMostOnce`). Such a step is marked in the store (bullmq: by the gate as the create goes; local: as the
+ * step takes the job), and the mark is cleared with the step's result: a mark found by the next step means a worker
  * died while the create may have been out, so it is not sent again.
  */
-const AT_MOST_ONCE_CREATE = new Set(['bland', 'cata', 'depicta']);
-
-/** Whether the job's next step may send its (non-idempotent) create. */
 export function mayCreate(job: StoredJob): boolean {
   const snapshot = job.snapshot as { status?: string; context?: { jobId?: unknown } } | null;
-  return AT_MOST_ONCE_CREATE.has(job.provider) && snapshot?.status === 'active' && snapshot.context?.jobId == null;
+  return createIsAtMostOnce(job.provider) && snapshot?.status === 'active' && snapshot.context?.jobId == null;
 }
 
 export type StoredStep =

@@ -6,8 +6,9 @@ import type { InspectionEvent, Observer } from 'xstate';
 import type { JobOutcome } from '../core/outcome.js';
 import type { RateLimit } from '../core/rate-budget.js';
 
-/** The providers a runner knows, by the name `submit` takes. */
-export type ProviderName = 'perceptis' | 'depicta' | 'bland' | 'cata' | 'markdown2pdf';
+/** The providers a runner knows (the registry's), by the name `submit` takes. */
+import type { ProviderName } from '../providers/registry.js';
+export type { ProviderName };
 
 /** What a person sends a job from any process: Cata's answer, markdown2pdf's payment, or a cancel. */
 export type PersonEvent = { type: 'ANSWER'; text: string } | { type: 'PAID' } | { type: 'CANCEL' };

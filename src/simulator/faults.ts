@@ -92,23 +92,14 @@ export function retryAfterValue(value: PlannedRetryAfter, now: number): string {
   return value.raw;
 }
 
-/**
- * Where each provider keeps the status of a job in its status answer, for `unknownStatus` and `missingFields`.
- * A provider not listed here gets `status` at the top level.
- */
-export const statusFieldPaths: Record<string, readonly string[]> = {
-  perceptis: ['status'],
-  depicta: ['status'],
-  markdown2pdf: ['status'],
-  cata: ['job', 'status'],
-  bland: ['data', 'ready'],
-};
-
 export const UNKNOWN_STATUS_VALUE = 'simulated_unknown_status';
 export const HUGE_BODY_BYTES = 6 * 1024 * 1024;
 
-/** The provider's 2xx answer with its body spoilt; other answers pass unchanged. */
-export function spoilBody(fault: BodyFault, answer: SimAnswer, provider: string): SimAnswer {
+/**
+ * The provider's 2xx answer with its body spoilt; other answers pass unchanged. `statusField`: where the provider
+ * keeps the job's status in its answer (its definition's `simulator.statusField`), for `unknownStatus` and `missingFields`.
+ */
+export function spoilBody(fault: BodyFault, answer: SimAnswer, statusField: readonly string[] = ['status']): SimAnswer {
   if ('fault' in answer || answer.status < 200 || answer.status > 299 || answer.body === undefined) return answer;
   const body = structuredClone(answer.body) as unknown;
   switch (fault) {
@@ -117,9 +108,9 @@ export function spoilBody(fault: BodyFault, answer: SimAnswer, provider: string)
     case 'extraFields':
       return isRecord(body) ? { ...answer, body: { ...body, simulated_extra: { note: 'not documented' }, simulated_flag: true } } : answer;
     case 'unknownStatus':
-      return { ...answer, body: atPath(body, statusPathOf(provider), (parent, key) => (parent[key] = UNKNOWN_STATUS_VALUE)) };
+      return { ...answer, body: atPath(body, statusField, (parent, key) => (parent[key] = UNKNOWN_STATUS_VALUE)) };
     case 'missingFields':
-      return { ...answer, body: atPath(body, statusPathOf(provider), (parent, key) => delete parent[key]) };
+      return { ...answer, body: atPath(body, statusField, (parent, key) => delete parent[key]) };
     case 'hugeBody': {
       if (!isRecord(body)) return answer;
       const json = JSON.stringify(body);
@@ -129,7 +120,6 @@ export function spoilBody(fault: BodyFault, answer: SimAnswer, provider: string)
   }
 }
 
-const statusPathOf = (provider: string) => statusFieldPaths[provider] ?? ['status'];
 
 function atPath(body: unknown, path: readonly string[], change: (parent: Record<string, unknown>, key: string) => unknown): unknown {
   let parent = body;

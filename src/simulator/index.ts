@@ -47,8 +47,10 @@ export {
   type CataAnswerReceived,
   type CataSimOptions,
 } from '../providers/cata/simulator.js';
-export type { JobScript, ScriptStep, TimedStep } from './script.js';
-export type { WireFault, BodyFault } from './http.js';
+export { ScriptPlayer, ScriptQueue, sharedStepAnswer, type JobScript, type ScriptStep, type TimedStep } from './script.js';
+/** For a simulated provider of your own (`defineProvider({ simulator })`): its routes, what they see and answer. */
+export { json, header, type SimRoute, type SimRequest, type SimAnswer, type WireFault, type BodyFault } from './http.js';
+export type { RegisteredSims, RegisteredSimOptions } from './server.js';
 /** `Simulator.faults`: faults for the next matching requests, whatever the provider. */
 export type { FaultPlan, FaultRule, PlannedFault, PlannedRetryAfter } from './faults.js';
 export { KeyLimits, type KeyLimit } from './ratelimit.js';

@@ -4,11 +4,8 @@ import type { SimAnswer, SimRequest, SimRoute } from './http.js';
 import { KeyLimits, type KeyLimit } from './ratelimit.js';
 import { answeredByGate } from './cors.js';
 import { FaultPlan, faultLabel, playHugeBody, playsAfterProvider, playTrickle, replacementAnswer, spoilBody } from './faults.js';
-import { PerceptisSim, type PerceptisSimOptions } from '../providers/perceptis/simulator.js';
-import { Markdown2pdfSim, type Markdown2pdfSimOptions } from '../providers/markdown2pdf/simulator.js';
-import { BlandSim, type BlandSimOptions } from '../providers/bland/simulator.js';
-import { CataSim, type CataSimOptions } from '../providers/cata/simulator.js';
-import { DepictaSim, type DepictaSimOptions } from '../providers/depicta/simulator.js';
+import type { AnyProviderDefinition, SimulatedProvider } from '../providers/define.js';
+import { providers as registered, type Registry } from '../providers/registry.js';
 
 /** One request as the simulator saw it. Keys and signatures are never recorded. */
 export interface RequestLogEntry {
@@ -27,16 +24,25 @@ export interface RequestLogEntry {
   fault?: string;
 }
 
-export interface SimulatorOptions {
+/** The simulated side a definition makes, and the options it takes. */
+type SimOf<D> = D extends { simulator?: { create(options?: never): infer TSim } } ? TSim : never;
+type SimOptionsOf<D> = D extends { simulator?: { create(options?: infer TOptions): unknown } } ? TOptions : never;
+
+/** Each registered provider's simulated side, by name (`sim.perceptis`, …). */
+export type RegisteredSims = { [P in keyof Registry]: SimOf<Registry[P]> };
+/** Each registered provider's simulator options, by name (`{ perceptis: { minPollIntervalMs: 0 } }`). */
+export type RegisteredSimOptions = { [P in keyof Registry]?: SimOptionsOf<Registry[P]> };
+
+export interface SimulatorOptions extends RegisteredSimOptions {
   /** Default 0: any free port. */
   port?: number;
   /** The simulator's clock. Tests pass the `SimulatedClock`'s `now` so scripts, rate limits and the log share the job's time. */
   now?: () => number;
-  perceptis?: PerceptisSimOptions;
-  markdown2pdf?: Markdown2pdfSimOptions;
-  bland?: BlandSimOptions;
-  cata?: CataSimOptions;
-  depicta?: DepictaSimOptions;
+  /**
+   * Providers of your own (made with `defineProvider`, with a `simulator`), served beside the registered ones; their
+   * routes are matched first. Reach one with `sim.provider(name)`.
+   */
+  providers?: readonly AnyProviderDefinition[];
   /** Per-key rate limits by provider (off by default): over them, 429 with Retry-After. */
   keyLimits?: Partial<Record<string, KeyLimit>>;
   /**
@@ -46,15 +52,12 @@ export interface SimulatorOptions {
   keepAliveTimeoutMs?: number;
 }
 
-export interface Simulator {
+export interface Simulator extends RegisteredSims {
   /** e.g. `http://127.0.0.1:41234`: the `baseUrl` of every provider. */
   url: string;
   port: number;
-  perceptis: PerceptisSim;
-  markdown2pdf: Markdown2pdfSim;
-  bland: BlandSim;
-  cata: CataSim;
-  depicta: DepictaSim;
+  /** The simulated side of a provider, registered or your own, by name. */
+  provider(name: string): SimulatedProvider;
   /** Per-key rate limits by provider, changeable while running. */
   keyLimits: KeyLimits;
   /** Every request so far, oldest first. */
@@ -75,16 +78,9 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024;
 /** Starts the simulated providers on 127.0.0.1: one real HTTP server speaking every provider's API. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const now = options.now ?? Date.now;
-  const perceptis = new PerceptisSim(options.perceptis);
-  const bland = new BlandSim(options.bland);
-  const routes: SimRoute[] = [...perceptis.routes()];
-  const markdown2pdf = new Markdown2pdfSim(options.markdown2pdf);
-  routes.push(...markdown2pdf.routes());
-  routes.push(...bland.routes());
-  const cata = new CataSim(options.cata);
-  routes.push(...cata.routes());
-  const depicta = new DepictaSim(options.depicta);
-  routes.push(...depicta.routes());
+  const sims = simulatedProviders(options);
+  const statusFields = new Map([...(options.providers ?? []), ...registered].map((p) => [p.name, p.simulator?.statusField]));
+  const routes: SimRoute[] = [...sims.values()].flatMap((sim) => sim.routes());
   const keyLimits = new KeyLimits(options.keyLimits);
   keyLimits.wrapAll(routes);
   const log: RequestLogEntry[] = [];
@@ -135,7 +131,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (rule && !playsAfterProvider(rule)) answer = replacementAnswer(rule.fault as never, request.now);
     else answer = await route.handle(request);
     if (rule && playsAfterProvider(rule) && !('pass' in rule.fault)) {
-      answer = 'spoil' in rule.fault ? spoilBody(rule.fault.spoil, answer, route.provider) : replacementAnswer(rule.fault, request.now, answer.jobId);
+      answer = 'spoil' in rule.fault ? spoilBody(rule.fault.spoil, answer, statusFields.get(route.provider)) : replacementAnswer(rule.fault, request.now, answer.jobId);
     }
     const retryAfter = 'fault' in answer ? undefined : answer.headers?.['retry-after'];
     log.push({
@@ -161,11 +157,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   return {
     url: baseUrl,
     port,
-    perceptis,
-    markdown2pdf,
-    bland,
-    cata,
-    depicta,
+    ...(Object.fromEntries(registered.map((p) => [p.name, sims.get(p.name)])) as RegisteredSims),
+    provider(name) {
+      const sim = sims.get(name);
+      if (!sim) throw new Error(`the simulator has no provider "${name}": it has ${[...sims.keys()].join(', ')}`);
+      return sim;
+    },
     keyLimits,
     log,
     requests: (provider, jobId) => log.filter((e) => e.provider === provider && (jobId === undefined || e.jobId === jobId)),
@@ -182,6 +179,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         server.close(() => resolve());
       }),
   };
+}
+
+/** One simulated side per provider: your own first (their routes win), then the registered ones. */
+function simulatedProviders(options: SimulatorOptions): Map<string, SimulatedProvider> {
+  const sims = new Map<string, SimulatedProvider>();
+  for (const definition of options.providers ?? []) {
+    if (!definition.simulator) throw new Error(`startSimulator: provider "${definition.name}" has no simulator`);
+    if (sims.has(definition.name) || registered.some((p) => p.name === definition.name)) {
+      throw new Error(`startSimulator: a provider named "${definition.name}" is there already`);
+    }
+    sims.set(definition.name, definition.simulator.create(undefined as never));
+  }
+  const own = options as Record<string, unknown>;
+  for (const definition of registered) sims.set(definition.name, definition.simulator!.create(own[definition.name] as never));
+  return sims;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

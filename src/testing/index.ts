@@ -9,12 +9,14 @@
  * ```
  */
 import type { AnyStateMachine } from 'xstate';
-import { chartAdapters } from './adapters/index.js';
+import type { AnyProviderDefinition } from '../providers/define.js';
+import { adapterOfDefinition, providersWithPaths, registeredAdapter } from './adapters/index.js';
 import { generatePaths } from './paths.js';
 import type { ChartAdapter, LifecyclePath } from './types.js';
 
 export type {
   AnswerStep,
+  AnswerVariant,
   ChartAdapter,
   ExpectedRequest,
   ExpectedState,
@@ -27,29 +29,39 @@ export type {
 export { chartInventory, CoverageRecorder, type ChartCoverage, type ChartInventory, type ChartTransition } from './chart.js';
 export { runLifecyclePath, type RunOptions, type RunResult } from './run.js';
 export { unreachableByDesign } from './unreachable.js';
+export { pollingAdapter, MODEL_OPTIONS, type PollingProviderSpec } from './adapters/polling.js';
+export { failureAnswers, rateLimitedAnswers, transientAnswers, refusalAnswers } from './adapters/shared.js';
+
+/** A chart to generate lifecycles of: a registered chart or provider name, a provider definition, or an adapter. */
+export type LifecycleSubject = AnyStateMachine | string | AnyProviderDefinition | ChartAdapter;
 
 /** Providers whose lifecycles can be generated. */
-export const pathProviders = (): string[] => Object.keys(chartAdapters);
+export const pathProviders = (): string[] => providersWithPaths();
 
-/** The adapter (answers, simulator set-up) of a chart or provider name. */
-export function adapterFor(chartOrProvider: AnyStateMachine | string): ChartAdapter {
-  const name = typeof chartOrProvider === 'string' ? chartOrProvider : chartOrProvider.id;
-  const adapter = chartAdapters[name];
-  if (!adapter) throw new Error(`no lifecycle paths for "${name}": known are ${pathProviders().join(', ')}`);
+const isAdapter = (subject: object): subject is ChartAdapter => 'arrange' in subject && 'answers' in subject;
+const isDefinition = (subject: object): subject is AnyProviderDefinition => 'sampleRequest' in subject && 'chart' in subject;
+
+/** The adapter (answers, simulator set-up) of a chart, a provider name, a provider definition (its `testing`), or itself. */
+export function adapterFor(subject: LifecycleSubject): ChartAdapter {
+  if (typeof subject === 'object' && isAdapter(subject)) return subject;
+  const adapter = typeof subject === 'object' && isDefinition(subject) ? adapterOfDefinition(subject) : registeredAdapter(typeof subject === 'string' ? subject : subject.id);
+  if (!adapter) {
+    const name = typeof subject === 'string' ? subject : 'name' in subject ? subject.name : (subject as AnyStateMachine).id;
+    throw new Error(`no lifecycle paths for "${name}": known are ${pathProviders().join(', ')}, or a definition with \`testing\``);
+  }
   return adapter;
 }
 
-const cache = new Map<string, LifecyclePath[]>();
+const cache = new WeakMap<ChartAdapter, LifecyclePath[]>();
 
 /**
  * Every generated lifecycle of a chart: together they take every transition of the chart that can be taken, use
  * every kind of answer the provider can give, and each ends in a final state. JSON-serialisable.
  */
-export function lifecyclePaths(chartOrProvider: AnyStateMachine | string): LifecyclePath[] {
-  const adapter = adapterFor(chartOrProvider);
-  const id = adapter.chart.id;
-  if (!cache.has(id)) cache.set(id, generatePaths(adapter));
-  return structuredClone(cache.get(id)!);
+export function lifecyclePaths(subject: LifecycleSubject): LifecyclePath[] {
+  const adapter = adapterFor(subject);
+  if (!cache.has(adapter)) cache.set(adapter, generatePaths(adapter));
+  return structuredClone(cache.get(adapter)!);
 }
 
 /** For `jobcharts paths <provider>`: the provider's lifecycle paths as plain JSON. */

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'tsup';
 import { afterAll } from 'vitest';
+import { providers } from '../../src/providers/registry.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -38,7 +39,8 @@ export function bundledCli(): Promise<string> {
   })();
   return bundled;
 }
-const PROVIDER_ENV = /^(PERCEPTIS|BLAND|DEPICTA|CATA|MARKDOWN2PDF)_(API_KEY|BASE_URL)$/;
+/** Every provider's key and base-URL variables. */
+const PROVIDER_ENV = new Set(providers.flatMap((p) => [p.keyEnv, p.baseUrlEnv]).filter(Boolean));
 
 export interface CliRun {
   child: ChildProcess;
@@ -57,7 +59,7 @@ export interface CliOptions {
 /** Starts `jobcharts <args>`; the provider variables of the test's own environment are not passed on. */
 export async function startCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
   const env = options.env ?? {};
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !PROVIDER_ENV.test(name)));
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !PROVIDER_ENV.has(name)));
   const entry = options.from === 'sources' ? ['--import', 'tsx', 'src/cli/main.ts'] : [await bundledCli()];
   const child = spawn(process.execPath, [...entry, ...args], {
     cwd: repoRoot,

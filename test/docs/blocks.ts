@@ -60,7 +60,8 @@ export function projectBlocks(repoRoot: string): CodeBlock[] {
 }
 
 /** What a block may import: the package, xstate (its peer) and Node's own modules — what a user's app has. */
-export const ALLOWED_IMPORT = /^(jobcharts(\/[a-z0-9-]+)?|xstate|node:[a-z_/]+)$/;
+/** The package, xstate, zod (the schemas of a provider of your own, `pollingJob`'s `schemas`) and Node's own modules. */
+export const ALLOWED_IMPORT = /^(jobcharts(\/[a-z0-9-]+)?|xstate|zod(\/mini)?|node:[a-z_/]+)$/;
 
 export function importsOf(code: string): string[] {
   return [...code.matchAll(/\bfrom\s+['"]([^'"]+)['"]|\bimport\s*\(?\s*['"]([^'"]+)['"]/g)].map((m) => m[1] ?? m[2]);

@@ -40,12 +40,13 @@ function distIsFresh(): boolean {
   }
 }
 
-/** A user's project: `type: module`, jobcharts and xstate in node_modules (links to this checkout). */
+/** A user's project: `type: module`, jobcharts, xstate and zod in node_modules (links to this checkout). */
 function makeProject(): string {
   const dir = mkdtempSync(join(tmpdir(), 'jobcharts-docs-'));
   mkdirSync(join(dir, 'node_modules'));
   symlinkSync(repoRoot, join(dir, 'node_modules', 'jobcharts'), 'dir');
   symlinkSync(join(repoRoot, 'node_modules', 'xstate'), join(dir, 'node_modules', 'xstate'), 'dir');
+  symlinkSync(join(repoRoot, 'node_modules', 'zod'), join(dir, 'node_modules', 'zod'), 'dir');
   symlinkSync(join(repoRoot, 'node_modules', '@types'), join(dir, 'node_modules', '@types'), 'dir');
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'docs-examples', private: true, type: 'module' }));
   for (const block of blocks) writeFileSync(join(dir, `${sourceOf(block)}.ts`), block.code);
@@ -153,7 +154,7 @@ describe('code blocks of README.md and docs/', () => {
       block.mode === 'run' ? 'type-checks and runs to completion' : 'type-checks (check-only)',
       async () => {
         const imports = importsOf(block.code);
-        expect(imports.filter((m) => !ALLOWED_IMPORT.test(m)), 'imports other than jobcharts, xstate and node:*').toEqual([]);
+        expect(imports.filter((m) => !ALLOWED_IMPORT.test(m)), 'imports other than jobcharts, xstate, zod and node:*').toEqual([]);
         expect(problems.get(block) ?? [], 'type errors').toEqual([]);
         expect(outsideUrls(block.code), 'a block that runs talks to 127.0.0.1 only').toEqual([]);
         if (block.mode === 'check-only') return;

@@ -1,4 +1,4 @@
-import { blandUnderFaults } from './charts.js';
+import { chartUnderFaults } from './charts.js';
 import { faultRunSuite } from './suite.js';
 
-faultRunSuite('Bland', blandUnderFaults);
+faultRunSuite('Bland', chartUnderFaults('bland'));

@@ -1,4 +1,4 @@
-import { cataUnderFaults } from './charts.js';
+import { chartUnderFaults } from './charts.js';
 import { faultRunSuite } from './suite.js';
 
-faultRunSuite('Cata', cataUnderFaults);
+faultRunSuite('Cata', chartUnderFaults('cata'));

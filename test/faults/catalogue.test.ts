@@ -11,8 +11,9 @@ import type { PlannedFault } from '../../src/simulator/faults.js';
 import { PERCEPTIS_TEST_KEY } from '../../src/providers/perceptis/simulator.js';
 import { simulator } from '../support/sim.js';
 import { newClock, pendingTimers, untilSettled } from '../support/simulated-time.js';
+import { sampleRequest } from '../support/jobs.js';
 
-const request = { prompt: 'A one-slide summary of our quarter', output_type: 'single_slide' as const };
+const request = sampleRequest('perceptis');
 const REQUEST_TIMEOUT_MS = 600;
 
 async function onePerceptisJobWith(fault: PlannedFault, maxRetries = 0) {

@@ -1,13 +1,8 @@
-/** Each chart as the fault runs see it: how to start it, script its provider, and read its simulator. */
-import { blandJob } from '../../src/providers/bland/chart.js';
-import { cataJob } from '../../src/providers/cata/chart.js';
-import { markdown2pdfJob } from '../../src/providers/markdown2pdf/chart.js';
-import { depictaJob } from '../../src/providers/depicta/chart.js';
-import { perceptisJob } from '../../src/providers/perceptis/chart.js';
-import { BLAND_TEST_KEY } from '../../src/providers/bland/simulator.js';
-import { CATA_TEST_KEY, type CataSimStage, type CataStatusStep } from '../../src/providers/cata/simulator.js';
-import { DEPICTA_STORY_MODEL, DEPICTA_TEST_KEY } from '../../src/providers/depicta/simulator.js';
-import { PERCEPTIS_TEST_KEY } from '../../src/providers/perceptis/simulator.js';
+/** Each chart as the fault runs see it: its definition's chart, sample request and standard script, and what is its own. */
+import type { AnyProviderDefinition } from '../../src/providers/define.js';
+import { providers, registry } from '../../src/providers/registry.js';
+import { createIsAtMostOnce } from '../../src/runner/charts.js';
+import type { CataSimStage, CataStatusStep } from '../../src/providers/cata/simulator.js';
 import type { BodyFault } from '../../src/simulator/http.js';
 import type { ChartUnderFaults, FaultRun, RequestKind } from '../support/fault-runs.js';
 
@@ -18,72 +13,34 @@ import type { ChartUnderFaults, FaultRun, RequestKind } from '../support/fault-r
 const usualSpoilEffect = (fault: BodyFault, request: RequestKind) =>
   fault === 'wrongContentType' || fault === 'extraFields' || (request !== 'status' && fault !== 'hugeBody') ? 'answer' : 'protocol';
 
-export const perceptisUnderFaults: ChartUnderFaults = {
-  provider: 'perceptis',
-  machine: perceptisJob,
-  input: (sim) => ({
-    baseUrl: sim.url,
-    apiKey: PERCEPTIS_TEST_KEY,
-    request: { prompt: 'A one-slide summary of our quarter', output_type: 'single_slide' },
-  }),
-  script: (sim, { inProgress, end }) =>
-    sim.perceptis.scripts.push({
-      steps: [
-        ...Array.from({ length: inProgress }, (_, i) => ({ status: i === 0 ? 'pending' : 'processing' })),
-        end === 'succeeded' ? { status: 'completed' } : { status: 'failed', error: { code: 'generation_failed', message: 'no deck' } },
-      ],
-    }),
-  jobCount: (sim) => sim.perceptis.jobCount,
-  spoilEffect: usualSpoilEffect,
-  idempotentCreate: true,
-};
+/** A simulated provider as the fault runs use it. */
+interface ScriptedSim {
+  scripts: { push(script: unknown): void };
+  jobCount: number;
+}
 
-export const blandUnderFaults: ChartUnderFaults = {
-  provider: 'bland',
-  machine: blandJob,
-  input: (sim) => ({
-    baseUrl: sim.url,
-    apiKey: BLAND_TEST_KEY,
-    request: {
-      input_prompt:
-        'A receptionist pathway for a dental clinic: greet the caller, ask for the reason of the call, book, move or cancel an appointment.',
-    },
-  }),
-  script: (sim, { inProgress, end }) =>
-    sim.bland.scripts.push({
-      steps: [
-        ...Array.from({ length: inProgress }, () => ({ ready: false as const })),
-        end === 'succeeded' ? { ready: true as const, pathwayId: 'a6c24531-75b1-4334-95b2-2d0f11e8fe41' } : { ready: true as const, error: 'Prompt flagged.' },
-      ],
-    }),
-  jobCount: (sim) => sim.bland.jobCount,
-  spoilEffect: usualSpoilEffect,
-  idempotentCreate: false,
-};
+/**
+ * A chart under faults: the definition's sample request with its simulator's key, its standard script, and whether a
+ * create sent again finds the same job (read from the chart, as the runner reads it); `own` adds or replaces.
+ */
+function underFaults(definition: AnyProviderDefinition, own: Partial<ChartUnderFaults> = {}): ChartUnderFaults {
+  const apiKey = definition.simulator?.testKey;
+  const simOf = (sim: Parameters<ChartUnderFaults['input']>[0]) => sim.provider(definition.name) as unknown as ScriptedSim;
+  return {
+    provider: definition.name,
+    machine: definition.chart,
+    input: (sim) => ({ baseUrl: sim.url, ...(apiKey === undefined ? {} : { apiKey }), request: definition.sampleRequest }),
+    script: (sim, run) => simOf(sim).scripts.push(definition.simulator!.script!(run)),
+    jobCount: (sim) => simOf(sim).jobCount,
+    spoilEffect: usualSpoilEffect,
+    idempotentCreate: !createIsAtMostOnce(definition.name),
+    ...own,
+  };
+}
 
-export const depictaUnderFaults: ChartUnderFaults = {
-  provider: 'depicta',
-  machine: depictaJob,
-  input: (sim) => ({
-    baseUrl: sim.url,
-    apiKey: DEPICTA_TEST_KEY,
-    request: {
-      model: DEPICTA_STORY_MODEL,
-      characters: [{ name: 'Aria', appearance: 'A young archivist with silver hair and a green cloak' }],
-      scenes: [{ prompt: 'Aria enters the ancient library' }, { prompt: 'Aria finds a glowing book' }],
-    },
-  }),
-  script: (sim, { inProgress, end }) =>
-    sim.depicta.scripts.push({
-      steps: [
-        ...Array.from({ length: inProgress }, (_, i) => (i === 0 ? { status: 'pending' } : { status: 'processing', scenesCompleted: 1 })),
-        end === 'succeeded' ? { status: 'completed' } : { status: 'failed', error: { code: 'content_rejected', message: 'no' } },
-      ],
-    }),
-  jobCount: (sim) => sim.depicta.jobCount,
-  spoilEffect: usualSpoilEffect,
-  idempotentCreate: false,
-};
+export const perceptisUnderFaults = underFaults(registry.perceptis);
+export const blandUnderFaults = underFaults(registry.bland);
+export const depictaUnderFaults = underFaults(registry.depicta);
 
 /** Cata's status answers in a run: `inProgress` running ones, a question before each of `questionsAt`, then the end. */
 function cataSteps(run: FaultRun): ('running' | 'question' | 'end')[] {
@@ -97,10 +54,8 @@ function cataSteps(run: FaultRun): ('running' | 'question' | 'end')[] {
 
 const cataStages: CataSimStage[] = ['queued', 'gathering', 'generating', 'testing', 'retrying', 'done'];
 
-export const cataUnderFaults: ChartUnderFaults = {
-  provider: 'cata',
-  machine: cataJob,
-  input: (sim) => ({ baseUrl: sim.url, apiKey: CATA_TEST_KEY, request: { provider: 'grabfood', topic: 'list_remote_outlets' } }),
+export const cataUnderFaults: ChartUnderFaults = underFaults(registry.cata, {
+  // Its standard script, with a question before each of the run's `questionsAt`.
   script: (sim, run) =>
     sim.cata.scripts.push({
       steps: cataSteps(run).map((step, i): CataStatusStep => {
@@ -138,9 +93,6 @@ export const cataUnderFaults: ChartUnderFaults = {
       },
     };
   },
-  jobCount: (sim) => sim.cata.jobCount,
-  spoilEffect: usualSpoilEffect,
-  idempotentCreate: false,
   person: {
     timeoutOption: 'answerTimeoutMs',
     act: (actor, _sim, act) =>
@@ -152,25 +104,9 @@ export const cataUnderFaults: ChartUnderFaults = {
             : { type: 'ANSWER' },
       ),
   },
-};
+});
 
-export const markdown2pdfUnderFaults: ChartUnderFaults = {
-  provider: 'markdown2pdf',
-  machine: markdown2pdfJob,
-  input: (sim) => ({
-    baseUrl: sim.url,
-    request: {
-      data: { text_body: '# Quarterly report\n\nAll figures are up.', meta: { title: 'Q3', date: '5th June 2026' } },
-      options: { document_name: 'q3.pdf' },
-    },
-  }),
-  script: (sim, { inProgress, end }) =>
-    sim.markdown2pdf.scripts.push({
-      steps: [
-        ...Array.from({ length: inProgress }, (_, i) => (i === 0 ? { status: 'Not Started' } : { status: 'Processing', progress: i / (inProgress + 1) })),
-        end === 'succeeded' ? { status: 'Done' } : { status: 'Error', status_meta: 'LaTeX compilation failed: undefined control sequence' },
-      ],
-    }),
+export const markdown2pdfUnderFaults: ChartUnderFaults = underFaults(registry.markdown2pdf, {
   /** Every create of a document not paid for is answered 402; once paid, every create of it gives the same job. */
   model: (run) => {
     let paid = false;
@@ -188,7 +124,6 @@ export const markdown2pdfUnderFaults: ChartUnderFaults = {
       },
     };
   },
-  jobCount: (sim) => sim.markdown2pdf.jobCount,
   // A create answer is a whole JobStatus: without its `status` it is not one.
   spoilEffect: (fault, request) => (request === 'create' && fault === 'missingFields' ? 'protocol' : usualSpoilEffect(fault, request)),
   // A paid document is the same job however often it is sent (the simulator, as the service, charges per document).
@@ -200,4 +135,15 @@ export const markdown2pdfUnderFaults: ChartUnderFaults = {
       actor.send({ type: 'PAID' });
     },
   },
-};
+});
+
+/** Every registered provider under faults: its own entry above, or the standard one. */
+const own: Partial<Record<string, ChartUnderFaults>> = { cata: cataUnderFaults, markdown2pdf: markdown2pdfUnderFaults };
+export const chartsUnderFaults: ChartUnderFaults[] = providers.map((p) => own[p.name] ?? underFaults(p));
+
+/** A registered provider under faults, by name. */
+export function chartUnderFaults(name: string): ChartUnderFaults {
+  const chart = chartsUnderFaults.find((c) => c.provider === name);
+  if (!chart) throw new Error(`no provider "${name}" in the registry`);
+  return chart;
+}

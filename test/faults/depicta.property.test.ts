@@ -1,4 +1,4 @@
-import { depictaUnderFaults } from './charts.js';
+import { chartUnderFaults } from './charts.js';
 import { faultRunSuite } from './suite.js';
 
-faultRunSuite('Depicta', depictaUnderFaults);
+faultRunSuite('Depicta', chartUnderFaults('depicta'));

@@ -1,4 +1,4 @@
-import { markdown2pdfUnderFaults } from './charts.js';
+import { chartUnderFaults } from './charts.js';
 import { faultRunSuite } from './suite.js';
 
-faultRunSuite('Markdown2pdf', markdown2pdfUnderFaults);
+faultRunSuite('Markdown2pdf', chartUnderFaults('markdown2pdf'));

@@ -1,4 +1,4 @@
-import { perceptisUnderFaults } from './charts.js';
+import { chartUnderFaults } from './charts.js';
 import { faultRunSuite } from './suite.js';
 
-faultRunSuite('Perceptis', perceptisUnderFaults);
+faultRunSuite('Perceptis', chartUnderFaults('perceptis'));

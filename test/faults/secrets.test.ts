@@ -14,8 +14,9 @@ import type { FaultRule } from '../../src/simulator/faults.js';
 import { findSecrets, signaturesIn } from '../support/secrets.js';
 import { simulator } from '../support/sim.js';
 import { newClock, nextPause, advanceToWake } from '../support/simulated-time.js';
+import { sampleRequest } from '../support/jobs.js';
 
-const request = { prompt: 'A one-slide summary of our quarter', output_type: 'single_slide' as const };
+const request = sampleRequest('perceptis');
 const WRONG_KEY = 'sk-live-per-not-a-real-key-but-secret-9999';
 
 /** Everything a run shows anyone: inspection events (raw, and as the inspector's frames), snapshots, the outcome. */

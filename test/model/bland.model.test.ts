@@ -1,4 +1,4 @@
-import { blandAdapter } from '../../src/providers/bland/testing.js';
+import { adapterFor } from '../../src/testing/index.js';
 import { modelSuite } from './suite.js';
 
-modelSuite(blandAdapter);
+modelSuite(adapterFor('bland'));

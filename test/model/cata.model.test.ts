@@ -1,4 +1,4 @@
-import { cataAdapter } from '../../src/providers/cata/testing.js';
+import { adapterFor } from '../../src/testing/index.js';
 import { modelSuite } from './suite.js';
 
-modelSuite(cataAdapter);
+modelSuite(adapterFor('cata'));

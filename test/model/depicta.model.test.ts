@@ -1,4 +1,4 @@
-import { depictaAdapter } from '../../src/providers/depicta/testing.js';
+import { adapterFor } from '../../src/testing/index.js';
 import { modelSuite } from './suite.js';
 
-modelSuite(depictaAdapter);
+modelSuite(adapterFor('depicta'));

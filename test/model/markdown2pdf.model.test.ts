@@ -1,4 +1,4 @@
-import { markdown2pdfAdapter } from '../../src/providers/markdown2pdf/testing.js';
+import { adapterFor } from '../../src/testing/index.js';
 import { modelSuite } from './suite.js';
 
-modelSuite(markdown2pdfAdapter);
+modelSuite(adapterFor('markdown2pdf'));

@@ -1,4 +1,4 @@
-import { perceptisAdapter } from '../../src/providers/perceptis/testing.js';
+import { adapterFor } from '../../src/testing/index.js';
 import { modelSuite } from './suite.js';
 
-modelSuite(perceptisAdapter);
+modelSuite(adapterFor('perceptis'));

@@ -9,6 +9,7 @@ import { CATA_TEST_KEY } from '../../src/providers/cata/simulator.js';
 import { PERCEPTIS_TEST_KEY } from '../../src/providers/perceptis/simulator.js';
 import { startSimulator, type Simulator } from '../../src/simulator/server.js';
 import type { JobView, Runner, RunnerConfig } from '../../src/runner/types.js';
+import { sampleRequest } from '../support/jobs.js';
 
 /** What a backend gives the contract: runners on one store, and the store's raw contents. */
 export interface Backend {
@@ -23,7 +24,7 @@ export interface Backend {
 
 const fast = { pollIntervalMs: 5, pollGrowth: 1, minDelayMs: 0, jitter: 0, retryDelayMs: 5 };
 const perceptisRequest = { prompt: 'three slides about otters', output_type: 'single_slide' };
-const cataRequest = { provider: 'grabfood', topic: 'list_remote_outlets' };
+const cataRequest = sampleRequest('cata');
 const markdownRequest = { data: { text_body: '# Hello', meta: {} }, options: { document_name: 'hello.pdf' } };
 
 export function runnerContract(name: string, makeBackend: () => Promise<Backend>) {

@@ -1,5 +1,5 @@
 /** One JSON POST for the command's own small calls (an invoice, the simulator's pay endpoint): never throws. */
-import { parseJson, sendRequest } from '../core/http.js';
+import { parseJson, sendRequest } from '../../core/http.js';
 
 export type PostAnswer = { ok: true; status: number; body: unknown } | { ok: false; status?: number; body?: unknown; problem: string };
 

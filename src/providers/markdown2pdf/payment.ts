@@ -2,7 +2,7 @@
  * What a person needs to pay a markdown2pdf 402: each offer with its price, and an invoice for the first one,
  * asked for at the `payment_request_url` the 402 named (L402: `{ offer_id, payment_context_token, payment_method }`).
  */
-import type { Markdown2pdfOffer, Markdown2pdfPayment } from '../providers/markdown2pdf/schema.js';
+import type { Markdown2pdfOffer, Markdown2pdfPayment } from './schema.js';
 import { postJson } from './post-json.js';
 
 // eslint-disable-next-line no-control-regex

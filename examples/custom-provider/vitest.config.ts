@@ -12,5 +12,5 @@ export default defineConfig({
       { find: /^jobcharts\/(simulator|testing)$/, replacement: `${library}$1/index.ts` },
     ],
   },
-  test: { include: ['*.test.ts'], testTimeout: 20_000 },
+  test: { name: 'custom-provider', include: ['*.test.ts'], testTimeout: 20_000 },
 });

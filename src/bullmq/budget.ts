@@ -14,12 +14,17 @@ import type { StoredJob } from '../runner/stored-step.js';
 /**
  * Reserve: the wait (ms) before this request may go, or -1 when the step no longer holds its job's BullMQ lock
  * (KEYS[2] is the lock, ARGV[4] the step's token): a worker that lost its job sends nothing more for it.
- * ARGV[5], when not empty, is the field of the job's hash (KEYS[3]) that marks a create about to be sent.
+ * ARGV[5], when not empty, is the field of the job's hash (KEYS[3]) that marks a create on its way: set here only
+ * when the request goes at once (no wait); after a wait, CONFIRM sets it as the request leaves.
  * State: tat (theoretical arrival time), the learnt interval, and the moment a Retry-After ends.
  */
 const RESERVE = `
 if redis.call('GET', KEYS[2]) ~= ARGV[4] then return -1 end
-if ARGV[5] ~= '' then redis.call('HSET', KEYS[3], ARGV[5], '1') end
+local wait = 0
+local mark = function()
+  if ARGV[5] ~= '' and wait == 0 then redis.call('HSET', KEYS[3], ARGV[5], '1') end
+  return wait
+end
 local now = tonumber(ARGV[1])
 local configured = tonumber(ARGV[2])
 local burst = tonumber(ARGV[3])
@@ -36,12 +41,20 @@ if learnt and learnt > interval then
   interval = learnt
   redis.call('HSET', KEYS[1], 'learnt', tostring(learnt * 0.9985))
 end
-if interval <= 0 and notBefore <= now then return 0 end
+if interval <= 0 and notBefore <= now then return mark() end
 local tolerance = math.max(0, burst - 1) * interval
 local at = math.max(now, tat - tolerance, notBefore)
 redis.call('HSET', KEYS[1], 'tat', tostring(math.max(tat, at) + interval))
 redis.call('PEXPIRE', KEYS[1], math.ceil(math.max(tat, at) + interval - now) + 120000)
-return math.ceil(at - now)
+wait = math.ceil(at - now)
+return mark()
+`;
+
+/** Confirm, right before a request that waited leaves: 1 while the step holds the lock (KEYS[1], ARGV[1]), marking a create as RESERVE does. */
+const CONFIRM = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] ~= '' then redis.call('HSET', KEYS[2], ARGV[2], '1') end
+return 1
 `;
 
 /** A 429 for a request sent at ARGV[2]: slow down once per round, and nothing before Retry-After. */
@@ -65,11 +78,15 @@ redis.call('PEXPIRE', KEYS[1], 180000)
 return 1
 `;
 
-/** Past this much unexpected delay since the lock was confirmed, the gate confirms it again. */
+/**
+ * Past this much time since the gate asked Redis (a slow answer, or this process was frozen meanwhile), the lock is
+ * confirmed again before the request leaves.
+ */
 const LOCK_RECHECK_MS = 50;
 
 interface BudgetCommands {
   jobchartsReserve(key: string, lockKey: string, jobKey: string, now: number, interval: number, burst: number, token: string, mark: string): Promise<number>;
+  jobchartsConfirm(lockKey: string, jobKey: string, token: string, mark: string): Promise<number>;
   jobchartsRateLimited(key: string, now: number, sentAt: number, interval: number, retryAfterMs: number, acceptedInterval: number): Promise<number>;
 }
 
@@ -85,6 +102,7 @@ export class RedisRateBudget {
   ) {
     redis.defineCommand('jobchartsReserve', { numberOfKeys: 3, lua: RESERVE });
     redis.defineCommand('jobchartsRateLimited', { numberOfKeys: 1, lua: RATE_LIMITED });
+    redis.defineCommand('jobchartsConfirm', { numberOfKeys: 2, lua: CONFIRM });
     this.redis = redis as Redis & BudgetCommands;
   }
 
@@ -105,16 +123,20 @@ export class RedisRateBudget {
     const burst = limit?.burst ?? 1;
     return {
       take: async (signal) => {
-        const wait = await this.redis.jobchartsReserve(key, lock.key, lock.jobKey, Date.now(), interval, burst, lock.token, mark);
+        const askedAt = Date.now();
+        const wait = await this.redis.jobchartsReserve(key, lock.key, lock.jobKey, askedAt, interval, burst, lock.token, mark);
         if (wait < 0) return lost();
-        const confirmedAt = Date.now();
         this.stats.granted += 1;
-        if (wait > 0 && !signal.aborted) {
+        if (wait > 0) {
           this.stats.waited += 1;
           await abortableSleep(wait, signal);
+          if (signal.aborted) return;
         }
-        // Long after the lock was confirmed (a wait, or this process was frozen): confirm it again before sending.
-        if (Date.now() - confirmedAt > wait + LOCK_RECHECK_MS && (await this.redis.get(lock.key)) !== lock.token) lost();
+        // After a wait, or long after Redis was asked (this process was frozen): confirm the lock (and mark a create)
+        // as the request leaves, so that a worker cut off while waiting has sent nothing and marked nothing.
+        if (wait > 0 || Date.now() - askedAt > LOCK_RECHECK_MS) {
+          if (!(await this.redis.jobchartsConfirm(lock.key, lock.jobKey, lock.token, mark))) lost();
+        }
       },
       answered: (answer, sentAt) => {
         if (answer.type !== 'http.rateLimited') return;

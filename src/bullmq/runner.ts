@@ -17,6 +17,7 @@ import type { JobView, PersonEvent, Runner, RunnerConfig, SubmitInput, SubmitOpt
 import { checkPersonEvent, watchOutcome } from '../runner/watching.js';
 import { redisOptions } from './connection.js';
 import { RedisRateBudget } from './budget.js';
+import { Checkpoints } from './checkpoint.js';
 
 export interface BullmqRunnerConfig extends RunnerConfig {
   /** Redis: `{ host, port }` (ioredis options) or a `redis://` URL. */
@@ -67,6 +68,7 @@ class BullmqRunner implements Runner {
   private readonly subscriptions = new Map<string, Promise<unknown>>();
   private readonly workers: Worker[] = [];
   private readonly budget: RedisRateBudget;
+  private readonly checkpoints: Checkpoints;
   private closed = false;
 
   constructor(private readonly config: BullmqRunnerConfig) {
@@ -75,6 +77,7 @@ class BullmqRunner implements Runner {
     this.redis = new Redis(this.options);
     this.queue = new Queue(QUEUE, { connection: this.connection(), prefix: this.prefix });
     this.budget = new RedisRateBudget(this.redis, this.prefix, config.rateLimits ?? {});
+    this.checkpoints = new Checkpoints(this.redis);
   }
 
   /** ioredis options, as BullMQ opens its own connections from them (its types name another ioredis's). */
@@ -197,8 +200,17 @@ class BullmqRunner implements Runner {
     const lost = new AbortController();
     const loseLock = () => lost.abort();
     signal?.addEventListener('abort', loseLock, { once: true });
-    const gate = this.budget.gateFor(stored, { key: `${jobKey}:lock`, jobKey, token }, loseLock, marked ? CREATE_MARK : '');
-    const result = await stepStoredJob(this.config, stored, events, undefined, gate, cutOff, lost.signal).finally(() =>
+    const lock = { key: `${jobKey}:lock`, jobKey, token };
+    const gate = this.budget.gateFor(stored, lock, loseLock, marked ? CREATE_MARK : '');
+    // The person events, applied, are stored before any request goes: a step cut off after that does not apply them again.
+    const checkpoint = async (snapshot: unknown) => {
+      const applied: StepData = { job: encodeJson({ ...stored, snapshot }), applied: data.applied + events.length, view: data.view };
+      if (!(await this.checkpoints.store(lock, JSON.stringify(applied)))) {
+        loseLock();
+        throw new Error(`job ${stored.id}: this worker lost its lock before its step's first request`);
+      }
+    };
+    const result = await stepStoredJob(this.config, stored, events, { gate, createMayHaveBeenSent: cutOff, signal: lost.signal, checkpoint }).finally(() =>
       signal?.removeEventListener('abort', loseLock),
     );
     if (lost.signal.aborted) throw new Error(`job ${stored.id}: this worker lost its lock during the step; its result is dropped`);

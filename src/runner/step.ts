@@ -25,6 +25,12 @@ export interface StepJobInput {
   /** The actor system's clock (`SimulatedClock` in tests); wall time by default. */
   clock?: RunnerClock;
   inspect?: Observer<InspectionEvent>;
+  /**
+   * Stores the snapshot the person events led to (with the events as applied) before any request of the step goes:
+   * a step cut off after that restores the events' effect, never applies them again (e.g. Cata's answer, which the
+   * chart then sends only if it did not arrive). No request leaves until it resolves.
+   */
+  checkpoint?: (snapshot: unknown) => Promise<void>;
 }
 
 export interface StepResult {
@@ -65,10 +71,11 @@ export function firstSnapshot(
   };
 }
 
-export async function stepJob(chart: AnyStateMachine, { snapshot, input, events = [], clock, inspect }: StepJobInput): Promise<StepResult> {
+export async function stepJob(chart: AnyStateMachine, { snapshot, input, events = [], clock, inspect, checkpoint }: StepJobInput): Promise<StepResult> {
+  let stored: Promise<void> = Promise.resolve();
   const actor = createActor(chart, {
     snapshot: snapshot as never,
-    input,
+    input: checkpoint ? { ...input, gate: afterCheckpoint(() => stored, input.gate) } : input,
     ...(clock ? { clock } : {}),
     ...(inspect ? { inspect } : {}),
   });
@@ -76,6 +83,9 @@ export async function stepJob(chart: AnyStateMachine, { snapshot, input, events 
   try {
     actor.start();
     for (const event of events) actor.send(event);
+    // Requests go out a microtask later at the earliest (job.ts): the snapshot taken now is from before any of them.
+    if (checkpoint && events.length && actor.getSnapshot().status === 'active') stored = checkpoint(actor.getPersistedSnapshot());
+    await stored;
     await untilPaused(actor, now);
     const state = actor.getSnapshot();
     if (state.status === 'error') throw state.error instanceof Error ? state.error : new Error(String(state.error));
@@ -95,6 +105,17 @@ export async function stepJob(chart: AnyStateMachine, { snapshot, input, events 
 }
 
 type Actor = ReturnType<typeof createActor<AnyStateMachine>>;
+
+/** A gate that holds each request until the step's checkpoint is stored, then passes it to `inner` (if any). */
+function afterCheckpoint(stored: () => Promise<void>, inner: RequestGate | undefined): RequestGate {
+  return {
+    take: async (signal) => {
+      await stored();
+      if (!signal.aborted) await inner?.take(signal);
+    },
+    answered: (answer, sentAt) => inner?.answered(answer, sentAt),
+  };
+}
 
 /**
  * Resolves once the chart has ended, or waits for something ahead: a wait whose end is still to come, or a

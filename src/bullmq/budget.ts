@@ -109,13 +109,14 @@ export class RedisRateBudget {
   /**
    * The gate a job's requests pass (see `RequestGate` in core/start-input.ts), while the step holds `lock`
    * (the BullMQ job's lock key and the step's token); `lost` is called when it no longer does. `mark`: the field
-   * of the job's hash (`lock.jobKey`) set, in the same script, before a create that must not be sent twice.
+   * of the job's hash (`lock.jobKey`) set, in the same script, as a create that must not be sent twice leaves ('':
+   * none, e.g. once the create was answered).
    */
   gateFor(
     job: Pick<StoredJob, 'provider' | 'input' | 'keyRef'>,
     lock: { key: string; jobKey: string; token: string },
     lost: () => void,
-    mark = '',
+    mark: () => string = () => '',
   ): RequestGate {
     const key = `${this.prefix}:budget:${job.provider}|${job.input.baseUrl}|${job.keyRef ?? ''}`;
     const limit = this.limits[job.provider];
@@ -124,7 +125,7 @@ export class RedisRateBudget {
     return {
       take: async (signal) => {
         const askedAt = Date.now();
-        const wait = await this.redis.jobchartsReserve(key, lock.key, lock.jobKey, askedAt, interval, burst, lock.token, mark);
+        const wait = await this.redis.jobchartsReserve(key, lock.key, lock.jobKey, askedAt, interval, burst, lock.token, mark());
         if (wait < 0) return lost();
         this.stats.granted += 1;
         if (wait > 0) {
@@ -135,7 +136,7 @@ export class RedisRateBudget {
         // After a wait, or long after Redis was asked (this process was frozen): confirm the lock (and mark a create)
         // as the request leaves, so that a worker cut off while waiting has sent nothing and marked nothing.
         if (wait > 0 || Date.now() - askedAt > LOCK_RECHECK_MS) {
-          if (!(await this.redis.jobchartsConfirm(lock.key, lock.jobKey, lock.token, mark))) lost();
+          if (!(await this.redis.jobchartsConfirm(lock.key, lock.jobKey, lock.token, mark()))) lost();
         }
       },
       answered: (answer, sentAt) => {

@@ -201,14 +201,18 @@ class BullmqRunner implements Runner {
     const loseLock = () => lost.abort();
     signal?.addEventListener('abort', loseLock, { once: true });
     const lock = { key: `${jobKey}:lock`, jobKey, token };
-    const gate = this.budget.gateFor(stored, lock, loseLock, marked ? CREATE_MARK : '');
-    // The person events, applied, are stored before any request goes: a step cut off after that does not apply them again.
-    const checkpoint = async (snapshot: unknown) => {
+    let marking = marked;
+    const gate = this.budget.gateFor(stored, lock, loseLock, () => (marking ? CREATE_MARK : ''));
+    // Stored mid-step (see stepJob): the person events, applied, before any request goes; the job id as soon as the
+    // create is answered, clearing the create mark (a step cut off later need not end the job unconfirmed).
+    const checkpoint = async (snapshot: unknown, why: 'events' | 'jobId') => {
       const applied: StepData = { job: encodeJson({ ...stored, snapshot }), applied: data.applied + events.length, view: data.view };
-      if (!(await this.checkpoints.store(lock, JSON.stringify(applied)))) {
+      const created = why === 'jobId' && marked;
+      if (!(await this.checkpoints.store(lock, JSON.stringify(applied), created ? CREATE_MARK : ''))) {
         loseLock();
-        throw new Error(`job ${stored.id}: this worker lost its lock before its step's first request`);
+        throw new Error(`job ${stored.id}: this worker lost its lock in the middle of its step`);
       }
+      if (created) marking = false;
     };
     const result = await stepStoredJob(this.config, stored, events, { gate, createMayHaveBeenSent: cutOff, signal: lost.signal, checkpoint }).finally(() =>
       signal?.removeEventListener('abort', loseLock),
@@ -222,7 +226,7 @@ class BullmqRunner implements Runner {
     // Ended: BullMQ's own completion (checked against the lock too) keeps the view with the outcome.
     if (result.outcome) return { view };
     const next: StepData = { job: encodeJson({ ...stored, snapshot: result.snapshot }), applied: data.applied + events.length, view };
-    await this.moveToDelayed(job, token, result.dueAt ?? Date.now() + PARK_MS, next, marked);
+    await this.moveToDelayed(job, token, result.dueAt ?? Date.now() + PARK_MS, next, marking);
     await this.redis.publish(this.viewChannel(stored.id), view);
     await this.wakeIfEventsCame(job, next.applied);
     throw new DelayedError();

@@ -159,12 +159,15 @@ class LocalRunner implements Runner {
     }, Math.max(10, this.leaseMs / 3));
     try {
       this.applyRateLimit(job.provider, job.input.baseUrl, job.keyRef);
+      const marking = { create: mayCreate(job) };
       const result = await stepStoredJob(this.config, job, events, {
         ...(this.clock ? { clock: this.clock } : {}),
-        gate: this.leaseGate(job.id, token, mayCreate(job), lost),
+        gate: this.leaseGate(job.id, token, marking, lost),
         createMayHaveBeenSent,
         signal: lost.signal,
-        checkpoint: async (snapshot) => {
+        // Once the create is answered (the job has its id), its mark is cleared with the snapshot that holds the id.
+        checkpoint: async (snapshot, why) => {
+          if (why === 'jobId') marking.create = false;
           if (!this.store.checkpoint(job.id, token, snapshot, lastSeq)) lost.abort();
         },
       });
@@ -187,10 +190,10 @@ class LocalRunner implements Runner {
    * Checks the lease as each request leaves (a process that lost it sends nothing more for the job), and marks a
    * create that cannot be sent twice in the same write, as it leaves rather than when the step began.
    */
-  private leaseGate(id: string, token: string, marksCreate: boolean, lost: AbortController): RequestGate {
+  private leaseGate(id: string, token: string, marking: { create: boolean }, lost: AbortController): RequestGate {
     return {
       take: async () => {
-        if (!lost.signal.aborted && !this.store.holds(id, token, marksCreate)) lost.abort();
+        if (!lost.signal.aborted && !this.store.holds(id, token, marking.create)) lost.abort();
       },
       answered: () => undefined,
     };

@@ -118,10 +118,16 @@ export class SqliteJobStore {
     return this.db.prepare('SELECT 1 FROM jobs WHERE id = ? AND lease_token = ?').get(id, token) !== undefined;
   }
 
-  /** Stores the snapshot a step's person events led to, and the events as applied, while the step holds the lease. */
+  /**
+   * Stores a snapshot in the middle of a step, while the step holds the lease: with the events it applied (and
+   * without a create mark, once the snapshot holds the job's id: the create was answered).
+   */
   checkpoint(id: string, token: string, snapshot: unknown, lastSeq: number): boolean {
     return this.db.transaction(() => {
-      const changed = this.db.prepare('UPDATE jobs SET snapshot = ?, applied_seq = ? WHERE id = ? AND lease_token = ?').run(encodeJson(snapshot), lastSeq, id, token);
+      const created = (snapshot as { context?: { jobId?: unknown } } | null)?.context?.jobId != null;
+      const changed = this.db
+        .prepare('UPDATE jobs SET snapshot = ?, applied_seq = ?, create_sent = CASE WHEN ? THEN 0 ELSE create_sent END WHERE id = ? AND lease_token = ?')
+        .run(encodeJson(snapshot), lastSeq, created ? 1 : 0, id, token);
       if (changed.changes !== 1) return false;
       this.db.prepare('DELETE FROM events WHERE job_id = ? AND seq <= ?').run(id, lastSeq);
       return true;

@@ -26,11 +26,13 @@ export interface StepJobInput {
   clock?: RunnerClock;
   inspect?: Observer<InspectionEvent>;
   /**
-   * Stores the snapshot the person events led to (with the events as applied) before any request of the step goes:
-   * a step cut off after that restores the events' effect, never applies them again (e.g. Cata's answer, which the
-   * chart then sends only if it did not arrive). No request leaves until it resolves.
+   * Stores a snapshot in the middle of the step; no request leaves until it resolves. `events`: the snapshot the
+   * person events led to (with the events as applied), before any request of the step goes, so a step cut off after
+   * that restores the events' effect and never applies them again (e.g. Cata's answer, which the chart then sends
+   * only if it did not arrive). `jobId`: the provider has just given the job its id, so a step cut off after that
+   * knows the create was answered (see the runners' create mark).
    */
-  checkpoint?: (snapshot: unknown) => Promise<void>;
+  checkpoint?: (snapshot: unknown, why: 'events' | 'jobId') => Promise<void>;
 }
 
 export interface StepResult {
@@ -80,13 +82,27 @@ export async function stepJob(chart: AnyStateMachine, { snapshot, input, events 
     ...(inspect ? { inspect } : {}),
   });
   const now = () => (clock?.now ? clock.now() : Date.now());
+  const store = (why: 'events' | 'jobId') => {
+    // Requests go out a microtask later at the earliest (job.ts): the snapshot taken now is from before the next one.
+    const persisted = actor.getPersistedSnapshot();
+    stored = stored.then(() => checkpoint!(persisted, why));
+    stored.catch(() => undefined);
+  };
+  const watchingForJobId = checkpoint && (snapshot as { context?: { jobId?: unknown } } | null)?.context?.jobId == null;
+  const subscription = watchingForJobId
+    ? actor.subscribe((state) => {
+        if (state.status !== 'active' || (state.context as { jobId?: unknown }).jobId == null) return;
+        subscription?.unsubscribe();
+        store('jobId');
+      })
+    : undefined;
   try {
     actor.start();
     for (const event of events) actor.send(event);
-    // Requests go out a microtask later at the earliest (job.ts): the snapshot taken now is from before any of them.
-    if (checkpoint && events.length && actor.getSnapshot().status === 'active') stored = checkpoint(actor.getPersistedSnapshot());
+    if (checkpoint && events.length && actor.getSnapshot().status === 'active') store('events');
     await stored;
     await untilPaused(actor, now);
+    await stored;
     const state = actor.getSnapshot();
     if (state.status === 'error') throw state.error instanceof Error ? state.error : new Error(String(state.error));
     const context = state.context as Record<string, unknown>;
@@ -100,6 +116,7 @@ export async function stepJob(chart: AnyStateMachine, { snapshot, input, events 
       state: { value: state.value, tags: [...state.tags].sort(), context, status: state.status },
     };
   } finally {
+    subscription?.unsubscribe();
     actor.stop();
   }
 }

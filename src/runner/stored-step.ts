@@ -9,7 +9,7 @@ import type { JobOutcome } from '../core/outcome.js';
 import { trimBaseUrl } from '../core/url.js';
 import { chartOf } from './charts.js';
 import { baseUrlProblem, keyFor } from './keys.js';
-import { stepJob, type StepResult } from './step.js';
+import { stepJob, type StepJobInput, type StepResult } from './step.js';
 import type { JobView, PersonEvent, RunnerClock, RunnerConfig, SubmitInput } from './types.js';
 import { dueAtOf, viewOf } from './view.js';
 
@@ -53,8 +53,8 @@ export interface StepHooks {
   createMayHaveBeenSent?: boolean;
   /** Aborted: the step stops at once (its job is cancelled in memory; the caller writes nothing). */
   signal?: AbortSignal;
-  /** Stores the snapshot the step's person events led to, before any request (see `StepJobInput.checkpoint`). */
-  checkpoint?: (snapshot: unknown) => Promise<void>;
+  /** Stores a snapshot mid-step: after the person events, and once the job has its id (see `StepJobInput.checkpoint`). */
+  checkpoint?: StepJobInput['checkpoint'];
 }
 
 export async function stepStoredJob(

@@ -50,11 +50,18 @@ wait = math.ceil(at - now)
 return mark()
 `;
 
-/** Confirm, right before a request that waited leaves: 1 while the step holds the lock (KEYS[1], ARGV[1]), marking a create as RESERVE does. */
+/**
+ * Confirm, right before a request that waited leaves: -1 when the step no longer holds the lock (KEYS[1], ARGV[1]);
+ * the ms still to wait when a 429 came meanwhile and its Retry-After (KEYS[3]'s notBefore) is not over at ARGV[3]
+ * (the request then reserves again); else 0, marking a create (ARGV[2]) as RESERVE does.
+ */
 const CONFIRM = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+local notBefore = tonumber(redis.call('HGET', KEYS[3], 'notBefore')) or 0
+local now = tonumber(ARGV[3])
+if notBefore > now then return math.ceil(notBefore - now) end
 if ARGV[2] ~= '' then redis.call('HSET', KEYS[2], ARGV[2], '1') end
-return 1
+return 0
 `;
 
 /** A 429 for a request sent at ARGV[2]: slow down once per round, and nothing before Retry-After. */
@@ -64,7 +71,7 @@ local sentAt = tonumber(ARGV[2])
 local configured = tonumber(ARGV[3])
 local retryAfter = tonumber(ARGV[4])
 local accepted = tonumber(ARGV[5])
-local state = redis.call('HMGET', KEYS[1], 'learnt', 'decreasedAt', 'notBefore')
+local state = redis.call('HMGET', KEYS[1], 'learnt', 'decreasedAt', 'notBefore', 'tat')
 local learnt = tonumber(state[1])
 local decreasedAt = tonumber(state[2]) or 0
 redis.call('HSET', KEYS[1], 'last429', tostring(now))
@@ -73,7 +80,8 @@ if retryAfter > 0 then
 end
 if learnt and sentAt <= decreasedAt then return 0 end
 local current = math.max(configured, learnt or 0, accepted)
-redis.call('HSET', KEYS[1], 'learnt', tostring(math.min(current / 0.85, 1000)), 'decreasedAt', tostring(now), 'tat', tostring(now))
+-- The slots already granted stay granted: the slower pace starts after them (tat never moves back).
+redis.call('HSET', KEYS[1], 'learnt', tostring(math.min(current / 0.85, 1000)), 'decreasedAt', tostring(now), 'tat', tostring(math.max(tonumber(state[4]) or 0, now)))
 redis.call('PEXPIRE', KEYS[1], 180000)
 return 1
 `;
@@ -86,7 +94,7 @@ const LOCK_RECHECK_MS = 50;
 
 interface BudgetCommands {
   jobchartsReserve(key: string, lockKey: string, jobKey: string, now: number, interval: number, burst: number, token: string, mark: string): Promise<number>;
-  jobchartsConfirm(lockKey: string, jobKey: string, token: string, mark: string): Promise<number>;
+  jobchartsConfirm(lockKey: string, jobKey: string, budgetKey: string, token: string, mark: string, now: number): Promise<number>;
   jobchartsRateLimited(key: string, now: number, sentAt: number, interval: number, retryAfterMs: number, acceptedInterval: number): Promise<number>;
 }
 
@@ -102,7 +110,7 @@ export class RedisRateBudget {
   ) {
     redis.defineCommand('jobchartsReserve', { numberOfKeys: 3, lua: RESERVE });
     redis.defineCommand('jobchartsRateLimited', { numberOfKeys: 1, lua: RATE_LIMITED });
-    redis.defineCommand('jobchartsConfirm', { numberOfKeys: 2, lua: CONFIRM });
+    redis.defineCommand('jobchartsConfirm', { numberOfKeys: 3, lua: CONFIRM });
     this.redis = redis as Redis & BudgetCommands;
   }
 
@@ -124,19 +132,25 @@ export class RedisRateBudget {
     const burst = limit?.burst ?? 1;
     return {
       take: async (signal) => {
-        const askedAt = Date.now();
-        const wait = await this.redis.jobchartsReserve(key, lock.key, lock.jobKey, askedAt, interval, burst, lock.token, mark());
-        if (wait < 0) return lost();
-        this.stats.granted += 1;
-        if (wait > 0) {
-          this.stats.waited += 1;
-          await abortableSleep(wait, signal);
+        for (;;) {
+          const askedAt = Date.now();
+          const wait = await this.redis.jobchartsReserve(key, lock.key, lock.jobKey, askedAt, interval, burst, lock.token, mark());
+          if (wait < 0) return lost();
+          this.stats.granted += 1;
+          if (wait > 0) {
+            this.stats.waited += 1;
+            await abortableSleep(wait, signal);
+            if (signal.aborted) return;
+          }
+          // After a wait, or long after Redis was asked (this process was frozen): confirm the lock (and mark a
+          // create) as the request leaves, so that a worker cut off while waiting has sent nothing and marked
+          // nothing; a Retry-After that came meanwhile is waited out, and the request reserves again.
+          if (wait === 0 && Date.now() - askedAt <= LOCK_RECHECK_MS) return;
+          const confirmed = await this.redis.jobchartsConfirm(lock.key, lock.jobKey, key, lock.token, mark(), Date.now());
+          if (confirmed < 0) return lost();
+          if (confirmed === 0) return;
+          await abortableSleep(confirmed, signal);
           if (signal.aborted) return;
-        }
-        // After a wait, or long after Redis was asked (this process was frozen): confirm the lock (and mark a create)
-        // as the request leaves, so that a worker cut off while waiting has sent nothing and marked nothing.
-        if (wait > 0 || Date.now() - askedAt > LOCK_RECHECK_MS) {
-          if (!(await this.redis.jobchartsConfirm(lock.key, lock.jobKey, lock.token, mark()))) lost();
         }
       },
       answered: (answer, sentAt) => {

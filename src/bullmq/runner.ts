@@ -8,7 +8,7 @@
  * newer snapshot nor reschedule the job. A job waiting for a person is parked (delayed far ahead) until `send`
  * promotes it. Person events are a Redis list per job; the snapshot records how many were applied, in the same write.
  */
-import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { DelayedError, Queue, QueueEvents, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { decodeJson, encodeJson } from '../runner/json.js';
 import { mayCreate, stepStoredJob, type StoredJob } from '../runner/stored-step.js';
@@ -63,6 +63,7 @@ class BullmqRunner implements Runner {
   private readonly queue: Queue;
   private readonly redis: Redis;
   private subscriber: Redis | undefined;
+  private ends: Promise<QueueEvents> | undefined;
   private readonly watchers = new Map<string, Set<(view: JobView) => void>>();
   /** Each watched job's subscription to its view channel, once Redis has confirmed it. */
   private readonly subscriptions = new Map<string, Promise<unknown>>();
@@ -122,7 +123,8 @@ class BullmqRunner implements Runner {
     let listeners = this.watchers.get(id);
     if (!listeners) {
       this.watchers.set(id, (listeners = new Set()));
-      this.subscriptions.set(id, this.subscriberConnection().subscribe(this.viewChannel(id)).catch(() => undefined));
+      const live = Promise.all([this.subscriberConnection().subscribe(this.viewChannel(id)), this.endEvents()]);
+      this.subscriptions.set(id, live.catch(() => undefined));
     }
     listeners.add(listener);
     // The stored view is read once the subscription is live: a view published before then is in the job already,
@@ -151,6 +153,28 @@ class BullmqRunner implements Runner {
       });
     }
     return this.subscriber;
+  }
+
+  /**
+   * BullMQ's own 'completed' events (a Redis stream written in the same script that completes the job): the end of
+   * a job reaches its watchers even when the worker that ended it died before publishing its view.
+   */
+  private endEvents(): Promise<QueueEvents> {
+    this.ends ??= (async () => {
+      // From the last event now in the stream: an end that comes while the events connect is not missed.
+      const [last] = await this.redis.xrevrange(`${this.prefix}:${QUEUE}:events`, '+', '-', 'COUNT', 1);
+      const events = new QueueEvents(QUEUE, { connection: this.connection(), prefix: this.prefix, lastEventId: last?.[0] ?? '0-0' });
+      events.on('completed', ({ jobId, returnvalue }) => {
+        const ended = (typeof returnvalue === 'string' ? decodeJson(returnvalue) : returnvalue) as { view?: string } | null;
+        if (!ended?.view) return;
+        const view = decodeJson<JobView>(ended.view);
+        for (const listener of [...(this.watchers.get(jobId) ?? [])]) listener(view);
+      });
+      events.on('error', (error) => process.emitWarning(`jobcharts: ${error.message}`));
+      await events.waitUntilReady();
+      return events;
+    })();
+    return this.ends;
   }
 
   private async currentView(id: string): Promise<JobView | undefined> {
@@ -258,6 +282,7 @@ class BullmqRunner implements Runner {
     this.closed = true;
     await Promise.all(this.workers.map((w) => w.close()));
     await this.queue.close();
+    await (await this.ends?.catch(() => undefined))?.close();
     this.watchers.clear();
     await Promise.all([this.redis.quit(), this.subscriber?.quit()].map((p) => p?.catch(() => undefined)));
   }

@@ -12,7 +12,7 @@ import type { JobView, PersonEvent, Runner, RunnerClock, RunnerConfig, SubmitInp
 import { checkPersonEvent, watchOutcome } from './watching.js';
 
 export interface LocalRunnerConfig extends RunnerConfig {
-  /** The database file (created if missing). `':memory:'` keeps jobs in memory only (tests). */
+  /** The database file (created if missing, with its folder). `':memory:'` keeps jobs in memory only (tests). */
   file: string;
   /** The actor system's clock for every job (`SimulatedClock` in tests). Default: wall time. */
   clock?: RunnerClock;

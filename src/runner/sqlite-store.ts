@@ -4,6 +4,8 @@
  * (its token), so a step that outlived its lease cannot overwrite a newer one.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { decodeJson, encodeJson } from './json.js';
 import { mayCreate, type StoredJob } from './stored-step.js';
@@ -27,6 +29,7 @@ export class SqliteJobStore {
   private readonly db: Database.Database;
 
   constructor(file: string) {
+    if (file !== ':memory:' && file !== '') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     // WAL: readers (a `watch` in another process) do not block the writer; `synchronous = FULL`: a step
     // reported stored is on disk, so a power cut does not lose it.

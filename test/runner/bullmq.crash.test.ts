@@ -96,3 +96,21 @@ it('bullmqRunner: 3 worker processes killed with kill -9 and one frozen (SIGSTOP
     await sim.close();
   }
 }, 60_000);
+
+it("bullmqRunner: a job's end reaches its watchers though the worker that ended it died before publishing it", async () => {
+  const sim = await startSimulator({ perceptis: { minPollIntervalMs: 0 } });
+  const env = { NODE_NO_WARNINGS: '1', REDIS_URL: redis.url, PREFIX: 'lost-end', SIM_URL: sim.url, PERCEPTIS_KEY: PERCEPTIS_TEST_KEY, DIE_BEFORE_END_VIEW: '1' };
+  const client = bullmqRunner({ connection: redis.url, prefix: 'lost-end', apiKeys: { perceptis: PERCEPTIS_TEST_KEY }, baseUrls: { perceptis: [sim.url] } });
+  try {
+    sim.perceptis.scripts.push({ steps: [{ status: 'processing' }, { status: 'completed' }] } as never);
+    const id = await client.submit('perceptis', { baseUrl: sim.url, request: { prompt: 'deck', output_type: 'single_slide' }, options });
+    const outcome = client.outcome(id);
+    const dying = await startWorkerProcess(worker, env, children);
+    await new Promise((resolve) => dying.once('exit', resolve));
+    expect(dying.signalCode).toBe('SIGKILL');
+    expect(await outcome).toMatchObject({ status: 'succeeded' });
+  } finally {
+    await client.close();
+    await sim.close();
+  }
+}, 20_000);

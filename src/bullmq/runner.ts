@@ -63,7 +63,9 @@ class BullmqRunner implements Runner {
   private readonly queue: Queue;
   private readonly redis: Redis;
   private subscriber: Redis | undefined;
-  private ends: Promise<QueueEvents> | undefined;
+  private events: Promise<QueueEvents> | undefined;
+  /** The view each watched job's watchers had last (encoded), so that one heard twice is handed over once. */
+  private readonly lastViews = new Map<string, string>();
   private readonly watchers = new Map<string, Set<(view: JobView) => void>>();
   /** Each watched job's subscription to its view channel, once Redis has confirmed it. */
   private readonly subscriptions = new Map<string, Promise<unknown>>();
@@ -123,7 +125,7 @@ class BullmqRunner implements Runner {
     let listeners = this.watchers.get(id);
     if (!listeners) {
       this.watchers.set(id, (listeners = new Set()));
-      const live = Promise.all([this.subscriberConnection().subscribe(this.viewChannel(id)), this.endEvents()]);
+      const live = Promise.all([this.subscriberConnection().subscribe(this.viewChannel(id)), this.stepEvents()]);
       this.subscriptions.set(id, live.catch(() => undefined));
     }
     listeners.add(listener);
@@ -139,6 +141,7 @@ class BullmqRunner implements Runner {
       if (listeners.size || this.watchers.get(id) !== listeners) return;
       this.watchers.delete(id);
       this.subscriptions.delete(id);
+      this.lastViews.delete(id);
       if (!this.closed) void this.subscriber?.unsubscribe(this.viewChannel(id));
     };
   }
@@ -146,42 +149,56 @@ class BullmqRunner implements Runner {
   private subscriberConnection(): Redis {
     if (!this.subscriber) {
       this.subscriber = new Redis(this.options);
-      this.subscriber.on('message', (channel: string, message: string) => {
-        const id = channel.slice(`${this.prefix}:views:`.length);
-        const view = decodeJson<JobView>(message);
-        for (const listener of [...(this.watchers.get(id) ?? [])]) listener(view);
-      });
+      this.subscriber.on('message', (channel: string, message: string) => this.deliver(channel.slice(`${this.prefix}:views:`.length), message));
     }
     return this.subscriber;
   }
 
+  /** Hands a job's view (as stored: encoded) to its watchers, unless it is the one they had last. */
+  private deliver(id: string, encoded: string): void {
+    const listeners = this.watchers.get(id);
+    if (!listeners || this.lastViews.get(id) === encoded) return;
+    this.lastViews.set(id, encoded);
+    const view = decodeJson<JobView>(encoded);
+    for (const listener of [...listeners]) listener(view);
+  }
+
   /**
-   * BullMQ's own 'completed' events (a Redis stream written in the same script that completes the job): the end of
-   * a job reaches its watchers even when the worker that ended it died before publishing its view.
+   * BullMQ's own events (a Redis stream written in the same script that stores a step or completes the job): a view
+   * reaches its watchers even when the worker that stored it died before publishing it — a job's end, or the view
+   * that says it waits for a person, who would otherwise never be asked.
    */
-  private endEvents(): Promise<QueueEvents> {
-    this.ends ??= (async () => {
-      // From the last event now in the stream: an end that comes while the events connect is not missed.
+  private stepEvents(): Promise<QueueEvents> {
+    this.events ??= (async () => {
+      // From the last event now in the stream: a step stored while the events connect is not missed.
       const [last] = await this.redis.xrevrange(`${this.prefix}:${QUEUE}:events`, '+', '-', 'COUNT', 1);
       const events = new QueueEvents(QUEUE, { connection: this.connection(), prefix: this.prefix, lastEventId: last?.[0] ?? '0-0' });
       events.on('completed', ({ jobId, returnvalue }) => {
         const ended = (typeof returnvalue === 'string' ? decodeJson(returnvalue) : returnvalue) as { view?: string } | null;
-        if (!ended?.view) return;
-        const view = decodeJson<JobView>(ended.view);
-        for (const listener of [...(this.watchers.get(jobId) ?? [])]) listener(view);
+        if (ended?.view) this.deliver(jobId, ended.view);
+      });
+      events.on('delayed', ({ jobId }) => {
+        if (!this.watchers.has(jobId)) return;
+        void this.storedView(jobId).then((encoded) => encoded && this.deliver(jobId, encoded), () => undefined);
       });
       events.on('error', (error) => process.emitWarning(`jobcharts: ${error.message}`));
       await events.waitUntilReady();
       return events;
     })();
-    return this.ends;
+    return this.events;
   }
 
   private async currentView(id: string): Promise<JobView | undefined> {
+    const encoded = await this.storedView(id);
+    return encoded ? decodeJson<JobView>(encoded) : undefined;
+  }
+
+  /** The job's view as stored with its last step (encoded), or its end's. */
+  private async storedView(id: string): Promise<string | undefined> {
     const job = await this.queue.getJob(id);
     if (!job) return undefined;
     const ended = job.returnvalue as { view?: string } | null;
-    return decodeJson<JobView>(ended?.view ?? (job.data as StepData).view);
+    return ended?.view ?? (job.data as StepData).view;
   }
 
   async outcome(id: string) {
@@ -282,7 +299,7 @@ class BullmqRunner implements Runner {
     this.closed = true;
     await Promise.all(this.workers.map((w) => w.close()));
     await this.queue.close();
-    await (await this.ends?.catch(() => undefined))?.close();
+    await (await this.events?.catch(() => undefined))?.close();
     this.watchers.clear();
     await Promise.all([this.redis.quit(), this.subscriber?.quit()].map((p) => p?.catch(() => undefined)));
   }

@@ -99,7 +99,7 @@ it('bullmqRunner: 3 worker processes killed with kill -9 and one frozen (SIGSTOP
 
 it("bullmqRunner: a job's end reaches its watchers though the worker that ended it died before publishing it", async () => {
   const sim = await startSimulator({ perceptis: { minPollIntervalMs: 0 } });
-  const env = { NODE_NO_WARNINGS: '1', REDIS_URL: redis.url, PREFIX: 'lost-end', SIM_URL: sim.url, PERCEPTIS_KEY: PERCEPTIS_TEST_KEY, DIE_BEFORE_END_VIEW: '1' };
+  const env = { NODE_NO_WARNINGS: '1', REDIS_URL: redis.url, PREFIX: 'lost-end', SIM_URL: sim.url, PERCEPTIS_KEY: PERCEPTIS_TEST_KEY, DIE_BEFORE_VIEW_WITH: '"status":"done"' };
   const client = bullmqRunner({ connection: redis.url, prefix: 'lost-end', apiKeys: { perceptis: PERCEPTIS_TEST_KEY }, baseUrls: { perceptis: [sim.url] } });
   try {
     sim.perceptis.scripts.push({ steps: [{ status: 'processing' }, { status: 'completed' }] } as never);
@@ -109,6 +109,29 @@ it("bullmqRunner: a job's end reaches its watchers though the worker that ended 
     await new Promise((resolve) => dying.once('exit', resolve));
     expect(dying.signalCode).toBe('SIGKILL');
     expect(await outcome).toMatchObject({ status: 'succeeded' });
+  } finally {
+    await client.close();
+    await sim.close();
+  }
+}, 20_000);
+
+it('bullmqRunner: a job that waits for a person is shown as such though the worker that parked it died before publishing it', async () => {
+  const sim = await startSimulator();
+  const env = { NODE_NO_WARNINGS: '1', REDIS_URL: redis.url, PREFIX: 'lost-question', SIM_URL: sim.url, CATA_KEY: CATA_TEST_KEY };
+  const client = bullmqRunner({ connection: redis.url, prefix: 'lost-question', apiKeys: { cata: CATA_TEST_KEY }, baseUrls: { cata: [sim.url] } });
+  try {
+    sim.cata.scripts.push({ steps: [{ status: 'needs_clarification', question: 'Which region?' }, { status: 'completed', resultScriptId: 9 }] });
+    const id = await client.submit('cata', { baseUrl: sim.url, request: { provider: 'grabfood', topic: 'list_remote_outlets' }, options });
+    client.watch(id, (view) => {
+      if (view.needsInput) void client.send(id, { type: 'ANSWER', text: 'Singapore' });
+    });
+    const outcome = client.outcome(id);
+    const dying = await startWorkerProcess(worker, { ...env, DIE_BEFORE_VIEW_WITH: '"needsInput":true' }, children);
+    await new Promise((resolve) => dying.once('exit', resolve));
+    expect(dying.signalCode).toBe('SIGKILL');
+    await startWorkerProcess(worker, env, children);
+    expect(await outcome).toMatchObject({ status: 'succeeded', result: { resultScriptId: 9 } });
+    expect(sim.cata.answersReceived.map((a) => a.response)).toEqual(['Singapore']);
   } finally {
     await client.close();
     await sim.close();

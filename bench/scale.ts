@@ -94,7 +94,7 @@ async function submitAll(runner: Runner, sim: Simulator): Promise<Workload> {
   for (let i = 0; i < JOBS; i++) {
     if (i % 10 === 9) {
       sim.cata.scripts.push({ steps: [{ status: 'pending' }, { status: 'needs_clarification', question: `q${i}` }, ...Array(POLLS - 2).fill({ status: 'pending' }), { status: 'completed', resultScriptId: i }] });
-      const id = await runner.submit('cata', { baseUrl: sim.url, request: { provider: 'grabfood', topic: 'list_remote_outlets' }, options });
+      const id = await runner.submit('cata', { baseUrl: sim.url, request: { provider: `grabfood-${i}`, topic: 'list_remote_outlets' }, options });
       work.cata.push(id);
       work.ids.push(id);
       runner.watch(id, (view) => {
@@ -129,6 +129,8 @@ async function verdict(runner: Runner, sim: Simulator, work: Workload) {
     wrongOrMissingOutcomes: outcomes.filter((o, i) => o.status !== 'succeeded' && !(work.cata.includes(work.ids[i]) && o.status === 'rejected')).length,
     cataJobs: work.cata.length,
     cataEndedUnconfirmed: cataCutOff,
+    // Of those, the ones whose create never reached the provider (the mark is set one Redis round trip before it leaves).
+    cataUnconfirmedNeverCreated: work.cata.length - sim.requests('cata').filter((r) => r.path.endsWith('/generate')).length,
     duplicateCreates: sim.perceptis.jobCount - work.perceptis + Math.max(0, sim.requests('cata').filter((r) => r.path.endsWith('/generate')).length - work.cata.length),
     requestsAfterEnd: after.length,
     requestsAfterEndThatChangeAJob: after.filter((r) => r.method !== 'GET').length,
@@ -155,6 +157,7 @@ async function chaos() {
   let done = false;
   const result = verdict(runner, sim, work).finally(() => (done = true));
   let kills = 0;
+  const killTimes: number[] = [];
   let frozen: ChildProcess | undefined;
   const random = seeded(SEED);
   while (!done) {
@@ -163,6 +166,7 @@ async function chaos() {
     if (!frozen) {
       frozen = workers[workers.length - 1];
       frozen.kill('SIGSTOP');
+      if (process.env.SCALE_DEBUG) console.log('SIGSTOP at', Date.now() - started);
       setTimeout(() => frozen!.kill('SIGCONT'), 7_000);
     }
     const victim = workers.shift()!;
@@ -171,10 +175,23 @@ async function chaos() {
       continue;
     }
     await killHard(victim);
+    killTimes.push(Date.now());
     kills += 1;
     workers.push(await startWorker(env));
   }
   const figures = { ...(await result), kills, sigstop: 1, seed: SEED, seconds: (Date.now() - started) / 1000 };
+  if (process.env.SCALE_DEBUG) {
+    const creates = sim.log.filter((r) => r.provider === 'cata' && r.path.endsWith('/generate'));
+    const outcomes = await Promise.all(work.cata.map((id) => runner.outcome(id)));
+    const known = new Set(outcomes.map((o) => o.jobId));
+    console.log('kills at', killTimes.map((t) => t - started));
+    console.log('cata creates', creates.map((r) => ({ at: r.at - started, answer: r.answer, jobId: r.jobId, fault: r.fault, orphan: !known.has(r.jobId) })).filter((c) => c.orphan || c.answer !== 200));
+    const jobs = (sim.cata as unknown as { jobs: Map<unknown, { provider: string }> }).jobs;
+    const byProvider = new Map<string, number[]>();
+    for (const r of creates) byProvider.set(jobs.get(r.jobId)!.provider, [...(byProvider.get(jobs.get(r.jobId)!.provider) ?? []), r.at - started]);
+    console.log('created twice', [...byProvider].filter(([, at]) => at.length > 1));
+    console.log('orphans polled', creates.filter((r) => !known.has(r.jobId)).map((r) => sim.requests('cata', r.jobId!).map((q) => `${q.at - started} ${q.method} ${q.path.split('/').pop()} ${q.answer}`)));
+  }
   await Promise.all([...children].map(killHard));
   await runner.close();
   await sim.close();

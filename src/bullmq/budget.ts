@@ -132,10 +132,16 @@ export class RedisRateBudget {
     const burst = limit?.burst ?? 1;
     return {
       take: async (signal) => {
+        // A step that lost its job sends nothing more: `lost` cancels the job in memory, but a create without an
+        // idempotency key waits for its answer when cancelled, so the request itself must be refused here.
+        const lockLost = () => {
+          lost();
+          throw new Error('this worker no longer holds the job: the request is not sent');
+        };
         for (;;) {
           const askedAt = Date.now();
           const wait = await this.redis.jobchartsReserve(key, lock.key, lock.jobKey, askedAt, interval, burst, lock.token, mark());
-          if (wait < 0) return lost();
+          if (wait < 0) return lockLost();
           this.stats.granted += 1;
           if (wait > 0) {
             this.stats.waited += 1;
@@ -147,7 +153,7 @@ export class RedisRateBudget {
           // nothing; a Retry-After that came meanwhile is waited out, and the request reserves again.
           if (wait === 0 && Date.now() - askedAt <= LOCK_RECHECK_MS) return;
           const confirmed = await this.redis.jobchartsConfirm(lock.key, lock.jobKey, key, lock.token, mark(), Date.now());
-          if (confirmed < 0) return lost();
+          if (confirmed < 0) return lockLost();
           if (confirmed === 0) return;
           await abortableSleep(confirmed, signal);
           if (signal.aborted) return;

@@ -117,7 +117,7 @@ class BullmqRunner implements Runner {
     if (!job) throw new Error(`no job ${id} in this runner's Redis`);
     if (job.finishedOn) return;
     await this.redis.rpush(this.eventsKey(id), encodeJson(checked));
-    // A parked or delayed job is due now; an active one finds the event when its step ends (see wakeIfEventsCame).
+    // A parked or delayed job is due now; an active one finds the event when its step ends (see publishAndWakeIfEventsCame).
     await job.promote().catch(() => undefined);
   }
 
@@ -150,6 +150,8 @@ class BullmqRunner implements Runner {
     if (!this.subscriber) {
       this.subscriber = new Redis(this.options);
       this.subscriber.on('message', (channel: string, message: string) => this.deliver(channel.slice(`${this.prefix}:views:`.length), message));
+      // ioredis reconnects by itself; an error without a listener would be printed as unhandled.
+      this.subscriber.on('error', (error: Error) => process.emitWarning(`jobcharts: ${error.message}`));
     }
     return this.subscriber;
   }
@@ -268,8 +270,7 @@ class BullmqRunner implements Runner {
     if (result.outcome) return { view };
     const next: StepData = { job: encodeJson({ ...stored, snapshot: result.snapshot }), applied: data.applied + events.length, view };
     await this.moveToDelayed(job, token, result.dueAt ?? Date.now() + PARK_MS, next, marking);
-    await this.redis.publish(this.viewChannel(stored.id), view);
-    await this.wakeIfEventsCame(job, next.applied);
+    await this.publishAndWakeIfEventsCame(job, view, next.applied);
     throw new DelayedError();
   }
 
@@ -290,8 +291,10 @@ class BullmqRunner implements Runner {
   }
 
   /** An event sent while the step ran found the job active and could not promote it: promote it now. */
-  private async wakeIfEventsCame(job: Job, applied: number): Promise<void> {
-    if ((await this.redis.llen(this.eventsKey(job.id!))) > applied) await job.promote().catch(() => undefined);
+  private async publishAndWakeIfEventsCame(job: Job, view: string, applied: number): Promise<void> {
+    // One round trip for both: the view to the watchers, and how many events the job has now.
+    const [, [, stored] = []] = (await this.redis.multi().publish(this.viewChannel(job.id!), view).llen(this.eventsKey(job.id!)).exec()) ?? [];
+    if ((stored as number) > applied) await job.promote().catch(() => undefined);
   }
 
   async close(): Promise<void> {

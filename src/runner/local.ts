@@ -193,7 +193,11 @@ class LocalRunner implements Runner {
   private leaseGate(id: string, token: string, marking: { create: boolean }, lost: AbortController): RequestGate {
     return {
       take: async () => {
-        if (!lost.signal.aborted && !this.store.holds(id, token, marking.create)) lost.abort();
+        // Refused, not only cancelled: a cancelled create without an idempotency key would still go (see bullmq's gate).
+        if (lost.signal.aborted || !this.store.holds(id, token, marking.create)) {
+          lost.abort();
+          throw new Error('this process no longer holds the job: the request is not sent');
+        }
       },
       answered: () => undefined,
     };

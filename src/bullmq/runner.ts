@@ -8,7 +8,7 @@
  * newer snapshot nor reschedule the job. A job waiting for a person is parked (delayed far ahead) until `send`
  * promotes it. Person events are a Redis list per job; the snapshot records how many were applied, in the same write.
  */
-import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { DelayedError, Queue, QueueEvents, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { decodeJson, encodeJson } from '../runner/json.js';
 import { mayCreate, stepStoredJob, type StoredJob } from '../runner/stored-step.js';
@@ -17,6 +17,7 @@ import type { JobView, PersonEvent, Runner, RunnerConfig, SubmitInput, SubmitOpt
 import { checkPersonEvent, watchOutcome } from '../runner/watching.js';
 import { redisOptions } from './connection.js';
 import { RedisRateBudget } from './budget.js';
+import { Checkpoints } from './checkpoint.js';
 
 export interface BullmqRunnerConfig extends RunnerConfig {
   /** Redis: `{ host, port }` (ioredis options) or a `redis://` URL. */
@@ -62,11 +63,15 @@ class BullmqRunner implements Runner {
   private readonly queue: Queue;
   private readonly redis: Redis;
   private subscriber: Redis | undefined;
+  private events: Promise<QueueEvents> | undefined;
+  /** The view each watched job's watchers had last (encoded), so that one heard twice is handed over once. */
+  private readonly lastViews = new Map<string, string>();
   private readonly watchers = new Map<string, Set<(view: JobView) => void>>();
   /** Each watched job's subscription to its view channel, once Redis has confirmed it. */
   private readonly subscriptions = new Map<string, Promise<unknown>>();
   private readonly workers: Worker[] = [];
   private readonly budget: RedisRateBudget;
+  private readonly checkpoints: Checkpoints;
   private closed = false;
 
   constructor(private readonly config: BullmqRunnerConfig) {
@@ -75,6 +80,7 @@ class BullmqRunner implements Runner {
     this.redis = new Redis(this.options);
     this.queue = new Queue(QUEUE, { connection: this.connection(), prefix: this.prefix });
     this.budget = new RedisRateBudget(this.redis, this.prefix, config.rateLimits ?? {});
+    this.checkpoints = new Checkpoints(this.redis);
   }
 
   /** ioredis options, as BullMQ opens its own connections from them (its types name another ioredis's). */
@@ -111,7 +117,7 @@ class BullmqRunner implements Runner {
     if (!job) throw new Error(`no job ${id} in this runner's Redis`);
     if (job.finishedOn) return;
     await this.redis.rpush(this.eventsKey(id), encodeJson(checked));
-    // A parked or delayed job is due now; an active one finds the event when its step ends (see wakeIfEventsCame).
+    // A parked or delayed job is due now; an active one finds the event when its step ends (see publishAndWakeIfEventsCame).
     await job.promote().catch(() => undefined);
   }
 
@@ -119,7 +125,8 @@ class BullmqRunner implements Runner {
     let listeners = this.watchers.get(id);
     if (!listeners) {
       this.watchers.set(id, (listeners = new Set()));
-      this.subscriptions.set(id, this.subscriberConnection().subscribe(this.viewChannel(id)).catch(() => undefined));
+      const live = Promise.all([this.subscriberConnection().subscribe(this.viewChannel(id)), this.stepEvents()]);
+      this.subscriptions.set(id, live.catch(() => undefined));
     }
     listeners.add(listener);
     // The stored view is read once the subscription is live: a view published before then is in the job already,
@@ -134,6 +141,7 @@ class BullmqRunner implements Runner {
       if (listeners.size || this.watchers.get(id) !== listeners) return;
       this.watchers.delete(id);
       this.subscriptions.delete(id);
+      this.lastViews.delete(id);
       if (!this.closed) void this.subscriber?.unsubscribe(this.viewChannel(id));
     };
   }
@@ -141,20 +149,58 @@ class BullmqRunner implements Runner {
   private subscriberConnection(): Redis {
     if (!this.subscriber) {
       this.subscriber = new Redis(this.options);
-      this.subscriber.on('message', (channel: string, message: string) => {
-        const id = channel.slice(`${this.prefix}:views:`.length);
-        const view = decodeJson<JobView>(message);
-        for (const listener of [...(this.watchers.get(id) ?? [])]) listener(view);
-      });
+      this.subscriber.on('message', (channel: string, message: string) => this.deliver(channel.slice(`${this.prefix}:views:`.length), message));
+      // ioredis reconnects by itself; an error without a listener would be printed as unhandled.
+      this.subscriber.on('error', (error: Error) => process.emitWarning(`jobcharts: ${error.message}`));
     }
     return this.subscriber;
   }
 
+  /** Hands a job's view (as stored: encoded) to its watchers, unless it is the one they had last. */
+  private deliver(id: string, encoded: string): void {
+    const listeners = this.watchers.get(id);
+    if (!listeners || this.lastViews.get(id) === encoded) return;
+    this.lastViews.set(id, encoded);
+    const view = decodeJson<JobView>(encoded);
+    for (const listener of [...listeners]) listener(view);
+  }
+
+  /**
+   * BullMQ's own events (a Redis stream written in the same script that stores a step or completes the job): a view
+   * reaches its watchers even when the worker that stored it died before publishing it — a job's end, or the view
+   * that says it waits for a person, who would otherwise never be asked.
+   */
+  private stepEvents(): Promise<QueueEvents> {
+    this.events ??= (async () => {
+      // From the last event now in the stream: a step stored while the events connect is not missed.
+      const [last] = await this.redis.xrevrange(`${this.prefix}:${QUEUE}:events`, '+', '-', 'COUNT', 1);
+      const events = new QueueEvents(QUEUE, { connection: this.connection(), prefix: this.prefix, lastEventId: last?.[0] ?? '0-0' });
+      events.on('completed', ({ jobId, returnvalue }) => {
+        const ended = (typeof returnvalue === 'string' ? decodeJson(returnvalue) : returnvalue) as { view?: string } | null;
+        if (ended?.view) this.deliver(jobId, ended.view);
+      });
+      events.on('delayed', ({ jobId }) => {
+        if (!this.watchers.has(jobId)) return;
+        void this.storedView(jobId).then((encoded) => encoded && this.deliver(jobId, encoded), () => undefined);
+      });
+      events.on('error', (error) => process.emitWarning(`jobcharts: ${error.message}`));
+      await events.waitUntilReady();
+      return events;
+    })();
+    return this.events;
+  }
+
   private async currentView(id: string): Promise<JobView | undefined> {
+    const encoded = await this.storedView(id);
+    return encoded ? decodeJson<JobView>(encoded) : undefined;
+  }
+
+  /** The job's view as stored with its last step (encoded), or its end's. */
+  private async storedView(id: string): Promise<string | undefined> {
     const job = await this.queue.getJob(id);
     if (!job) return undefined;
     const ended = job.returnvalue as { view?: string } | null;
-    return decodeJson<JobView>(ended?.view ?? (job.data as StepData).view);
+    return ended?.view ?? (job.data as StepData).view;
   }
 
   async outcome(id: string) {
@@ -197,8 +243,21 @@ class BullmqRunner implements Runner {
     const lost = new AbortController();
     const loseLock = () => lost.abort();
     signal?.addEventListener('abort', loseLock, { once: true });
-    const gate = this.budget.gateFor(stored, { key: `${jobKey}:lock`, jobKey, token }, loseLock, marked ? CREATE_MARK : '');
-    const result = await stepStoredJob(this.config, stored, events, undefined, gate, cutOff, lost.signal).finally(() =>
+    const lock = { key: `${jobKey}:lock`, jobKey, token };
+    let marking = marked;
+    const gate = this.budget.gateFor(stored, lock, loseLock, () => (marking ? CREATE_MARK : ''));
+    // Stored mid-step (see stepJob): the person events, applied, before any request goes; the job id as soon as the
+    // create is answered, clearing the create mark (a step cut off later need not end the job unconfirmed).
+    const checkpoint = async (snapshot: unknown, why: 'events' | 'jobId') => {
+      const applied: StepData = { job: encodeJson({ ...stored, snapshot }), applied: data.applied + events.length, view: data.view };
+      const created = why === 'jobId' && marked;
+      if (!(await this.checkpoints.store(lock, JSON.stringify(applied), created ? CREATE_MARK : ''))) {
+        loseLock();
+        throw new Error(`job ${stored.id}: this worker lost its lock in the middle of its step`);
+      }
+      if (created) marking = false;
+    };
+    const result = await stepStoredJob(this.config, stored, events, { gate, createMayHaveBeenSent: cutOff, signal: lost.signal, checkpoint }).finally(() =>
       signal?.removeEventListener('abort', loseLock),
     );
     if (lost.signal.aborted) throw new Error(`job ${stored.id}: this worker lost its lock during the step; its result is dropped`);
@@ -210,9 +269,8 @@ class BullmqRunner implements Runner {
     // Ended: BullMQ's own completion (checked against the lock too) keeps the view with the outcome.
     if (result.outcome) return { view };
     const next: StepData = { job: encodeJson({ ...stored, snapshot: result.snapshot }), applied: data.applied + events.length, view };
-    await this.moveToDelayed(job, token, result.dueAt ?? Date.now() + PARK_MS, next, marked);
-    await this.redis.publish(this.viewChannel(stored.id), view);
-    await this.wakeIfEventsCame(job, next.applied);
+    await this.moveToDelayed(job, token, result.dueAt ?? Date.now() + PARK_MS, next, marking);
+    await this.publishAndWakeIfEventsCame(job, view, next.applied);
     throw new DelayedError();
   }
 
@@ -233,8 +291,10 @@ class BullmqRunner implements Runner {
   }
 
   /** An event sent while the step ran found the job active and could not promote it: promote it now. */
-  private async wakeIfEventsCame(job: Job, applied: number): Promise<void> {
-    if ((await this.redis.llen(this.eventsKey(job.id!))) > applied) await job.promote().catch(() => undefined);
+  private async publishAndWakeIfEventsCame(job: Job, view: string, applied: number): Promise<void> {
+    // One round trip for both: the view to the watchers, and how many events the job has now.
+    const [, [, stored] = []] = (await this.redis.multi().publish(this.viewChannel(job.id!), view).llen(this.eventsKey(job.id!)).exec()) ?? [];
+    if ((stored as number) > applied) await job.promote().catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -242,6 +302,7 @@ class BullmqRunner implements Runner {
     this.closed = true;
     await Promise.all(this.workers.map((w) => w.close()));
     await this.queue.close();
+    await (await this.events?.catch(() => undefined))?.close();
     this.watchers.clear();
     await Promise.all([this.redis.quit(), this.subscriber?.quit()].map((p) => p?.catch(() => undefined)));
   }

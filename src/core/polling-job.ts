@@ -129,6 +129,11 @@ export interface PollingJobConfig<C extends ChartContext, TEvent extends EventOb
   initialFields?: NoInfer<() => OwnFields<C>>;
   /** A check of the chart's own across a restored context's fields: a sentence saying what is wrong, or null. */
   check?: RestoreSpec['check'];
+  /**
+   * States (by id) whose request changes the job at the provider and may have reached it when the job was persisted,
+   * each with the state a job restored in it resumes in instead (e.g. Cata's answer: read the status first).
+   */
+  resumeInsteadOf?: RestoreSpec['resumeInsteadOf'];
   /** Creates the job: its answer is `submit.accepted` with `jobId`, or a failure. */
   create: NoInfer<ChartRequest<C & { request: RequestOf<C> }, TEvent>>;
   /** Asks how the job is doing: its answer is one status event (an in-progress one, or an end). */
@@ -220,6 +225,7 @@ export function pollingJob<C extends ChartContext, TEvent extends EventObject, T
     ...(config.fields ? { fields: config.fields } : {}),
     ...(config.initialFields ? { initialFields: config.initialFields as () => Record<string, unknown> } : {}),
     ...(config.check ? { check: config.check } : {}),
+    ...(config.resumeInsteadOf ? { resumeInsteadOf: config.resumeInsteadOf } : {}),
   };
   const requests = { create: config.create, status: config.status, ...config.requests } as Record<string, ChartRequest<C, TEvent>>;
   const actors = Object.fromEntries(

@@ -13,7 +13,7 @@
  */
 import * as z from 'zod/mini';
 import { checkSchema, type Schema, type SchemaShape } from './schema.js';
-import type { AnyActorScope, AnyStateMachine, AnyStateNode } from 'xstate';
+import type { AnyActorScope, AnyStateMachine, AnyStateNode, StateValue } from 'xstate';
 import { clockNow } from './clock.js';
 import { connectionProblem, initialJobContext, SNAPSHOT_SCHEMA_VERSION, type JobSpec } from './context.js';
 import { createSentAt } from './request-actor.js';
@@ -41,6 +41,12 @@ export interface RestoreSpec<TRequest = unknown> extends JobSpec<TRequest> {
   idempotentCreate?: boolean;
   /** Checks of the chart's own across fields (e.g. markdown2pdf: its URLs are on the job's origin); a sentence, or null. */
   check?: (context: Record<string, unknown>) => string | null;
+  /**
+   * States (by id) whose request changes the job at the provider and may have reached it when the job was persisted
+   * (e.g. Cata's answer), each with the state a job restored in it resumes in instead: one that reads where the job
+   * stands before anything is sent again.
+   */
+  resumeInsteadOf?: Record<string, StateValue>;
 }
 
 /** A time on the job's clock: milliseconds within the range of a JavaScript `Date`. */
@@ -143,7 +149,7 @@ export function checkedSnapshot(
   if ('problem' in options) return { problem: `its context.${options.problem}` };
   context.options = options.options;
 
-  let state;
+  let state: ReturnType<AnyStateMachine['resolveState']>;
   try {
     state = machine.resolveState({ value: persisted.value as never, context });
   } catch {
@@ -169,6 +175,8 @@ export function checkedSnapshot(
   if (sentAt !== undefined && !(context.options as PollOptions).resendUnconfirmedCreates) {
     return { snapshot: restoredWhileCreating(context, sentAt) };
   }
+  const resumeAt = Object.entries(spec.resumeInsteadOf ?? {}).find(([id]) => (state as unknown as RestingState)._nodes.some((n) => n.id === id));
+  if (resumeAt) state = machine.resolveState({ value: resumeAt[1], context });
   const children = done ? {} : childrenOf(state as unknown as RestingState, context);
   return {
     snapshot: {

@@ -5,13 +5,14 @@
 import { setRateLimit } from '../core/budget-registry.js';
 import { keyFor } from './keys.js';
 import { SqliteJobStore, type ClaimedJob } from './sqlite-store.js';
-import { stepStoredJob } from './stored-step.js';
+import { mayCreate, stepStoredJob } from './stored-step.js';
+import type { RequestGate } from '../core/start-input.js';
 import { prepareSubmit } from './submit.js';
 import type { JobView, PersonEvent, Runner, RunnerClock, RunnerConfig, SubmitInput, SubmitOptions, WorkOptions } from './types.js';
 import { checkPersonEvent, watchOutcome } from './watching.js';
 
 export interface LocalRunnerConfig extends RunnerConfig {
-  /** The database file (created if missing). `':memory:'` keeps jobs in memory only (tests). */
+  /** The database file (created if missing, with its folder). `':memory:'` keeps jobs in memory only (tests). */
   file: string;
   /** The actor system's clock for every job (`SimulatedClock` in tests). Default: wall time. */
   clock?: RunnerClock;
@@ -151,10 +152,26 @@ class LocalRunner implements Runner {
   }
 
   private async step({ job, token, events, lastSeq, createMayHaveBeenSent }: ClaimedJob): Promise<void> {
-    const renew = setInterval(() => this.store.renew(job.id, token, Date.now() + this.leaseMs), Math.max(10, this.leaseMs / 3));
+    // The step stops (its job cancelled in memory, nothing written) once its lease is another process's.
+    const lost = new AbortController();
+    const renew = setInterval(() => {
+      if (!this.store.renew(job.id, token, Date.now() + this.leaseMs)) lost.abort();
+    }, Math.max(10, this.leaseMs / 3));
     try {
       this.applyRateLimit(job.provider, job.input.baseUrl, job.keyRef);
-      const result = await stepStoredJob(this.config, job, events, this.clock, undefined, createMayHaveBeenSent);
+      const marking = { create: mayCreate(job) };
+      const result = await stepStoredJob(this.config, job, events, {
+        ...(this.clock ? { clock: this.clock } : {}),
+        gate: this.leaseGate(job.id, token, marking, lost),
+        createMayHaveBeenSent,
+        signal: lost.signal,
+        // Once the create is answered (the job has its id), its mark is cleared with the snapshot that holds the id.
+        checkpoint: async (snapshot, why) => {
+          if (why === 'jobId') marking.create = false;
+          if (!this.store.checkpoint(job.id, token, snapshot, lastSeq)) lost.abort();
+        },
+      });
+      if (lost.signal.aborted) return;
       if (result.kind === 'left') {
         this.store.release(job.id, token, result.retryAt);
         return;
@@ -167,6 +184,23 @@ class LocalRunner implements Runner {
     } finally {
       clearInterval(renew);
     }
+  }
+
+  /**
+   * Checks the lease as each request leaves (a process that lost it sends nothing more for the job), and marks a
+   * create that cannot be sent twice in the same write, as it leaves rather than when the step began.
+   */
+  private leaseGate(id: string, token: string, marking: { create: boolean }, lost: AbortController): RequestGate {
+    return {
+      take: async () => {
+        // Refused, not only cancelled: a cancelled create without an idempotency key would still go (see bullmq's gate).
+        if (lost.signal.aborted || !this.store.holds(id, token, marking.create)) {
+          lost.abort();
+          throw new Error('this process no longer holds the job: the request is not sent');
+        }
+      },
+      answered: () => undefined,
+    };
   }
 
   /** The configured limit of the job's key, for the key's budget in this process (budget.ts). */

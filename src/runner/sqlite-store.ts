@@ -4,6 +4,8 @@
  * (its token), so a step that outlived its lease cannot overwrite a newer one.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { decodeJson, encodeJson } from './json.js';
 import { mayCreate, type StoredJob } from './stored-step.js';
@@ -27,6 +29,7 @@ export class SqliteJobStore {
   private readonly db: Database.Database;
 
   constructor(file: string) {
+    if (file !== ':memory:' && file !== '') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     // WAL: readers (a `watch` in another process) do not block the writer; `synchronous = FULL`: a step
     // reported stored is on disk, so a power cut does not lose it.
@@ -94,19 +97,43 @@ export class SqliteJobStore {
       return rows.map((row) => {
         const token = randomUUID();
         const job = storedJobOf(row);
-        const marks = mayCreate(job);
-        this.db.prepare('UPDATE jobs SET lease_token = ?, lease_until = ?, create_sent = ? WHERE id = ?').run(token, wallNow + leaseMs, marks ? 1 : row.create_sent, row.id);
+        this.db.prepare('UPDATE jobs SET lease_token = ?, lease_until = ? WHERE id = ?').run(token, wallNow + leaseMs, row.id);
         const events = this.db
           .prepare('SELECT seq, event FROM events WHERE job_id = ? AND seq > ? ORDER BY seq')
           .all(row.id, row.applied_seq) as { seq: number; event: string }[];
         return {
           job,
           token,
-          createMayHaveBeenSent: marks && row.create_sent === 1,
+          createMayHaveBeenSent: mayCreate(job) && row.create_sent === 1,
           events: events.map((e) => decodeJson<PersonEvent>(e.event)),
           lastSeq: events.length ? events[events.length - 1].seq : row.applied_seq,
         };
       });
+    }).immediate();
+  }
+
+  /**
+   * Whether the step still holds the job's lease, checked as a request leaves; `markCreate`: the request is a create
+   * that cannot be sent twice, marked in the same write (see `mayCreate`).
+   */
+  holds(id: string, token: string, markCreate: boolean): boolean {
+    if (markCreate) return this.db.prepare('UPDATE jobs SET create_sent = 1 WHERE id = ? AND lease_token = ?').run(id, token).changes === 1;
+    return this.db.prepare('SELECT 1 FROM jobs WHERE id = ? AND lease_token = ?').get(id, token) !== undefined;
+  }
+
+  /**
+   * Stores a snapshot in the middle of a step, while the step holds the lease: with the events it applied (and
+   * without a create mark, once the snapshot holds the job's id: the create was answered).
+   */
+  checkpoint(id: string, token: string, snapshot: unknown, lastSeq: number): boolean {
+    return this.db.transaction(() => {
+      const created = (snapshot as { context?: { jobId?: unknown } } | null)?.context?.jobId != null;
+      const changed = this.db
+        .prepare('UPDATE jobs SET snapshot = ?, applied_seq = ?, create_sent = CASE WHEN ? THEN 0 ELSE create_sent END WHERE id = ? AND lease_token = ?')
+        .run(encodeJson(snapshot), lastSeq, created ? 1 : 0, id, token);
+      if (changed.changes !== 1) return false;
+      this.db.prepare('DELETE FROM events WHERE job_id = ? AND seq <= ?').run(id, lastSeq);
+      return true;
     }).immediate();
   }
 

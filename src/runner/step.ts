@@ -25,6 +25,14 @@ export interface StepJobInput {
   /** The actor system's clock (`SimulatedClock` in tests); wall time by default. */
   clock?: RunnerClock;
   inspect?: Observer<InspectionEvent>;
+  /**
+   * Stores a snapshot in the middle of the step; no request leaves until it resolves. `events`: the snapshot the
+   * person events led to (with the events as applied), before any request of the step goes, so a step cut off after
+   * that restores the events' effect and never applies them again (e.g. Cata's answer, which the chart then sends
+   * only if it did not arrive). `jobId`: the provider has just given the job its id, so a step cut off after that
+   * knows the create was answered (see the runners' create mark).
+   */
+  checkpoint?: (snapshot: unknown, why: 'events' | 'jobId') => Promise<void>;
 }
 
 export interface StepResult {
@@ -65,18 +73,36 @@ export function firstSnapshot(
   };
 }
 
-export async function stepJob(chart: AnyStateMachine, { snapshot, input, events = [], clock, inspect }: StepJobInput): Promise<StepResult> {
+export async function stepJob(chart: AnyStateMachine, { snapshot, input, events = [], clock, inspect, checkpoint }: StepJobInput): Promise<StepResult> {
+  let stored: Promise<void> = Promise.resolve();
   const actor = createActor(chart, {
     snapshot: snapshot as never,
-    input,
+    input: checkpoint ? { ...input, gate: afterCheckpoint(() => stored, input.gate) } : input,
     ...(clock ? { clock } : {}),
     ...(inspect ? { inspect } : {}),
   });
   const now = () => (clock?.now ? clock.now() : Date.now());
+  const store = (why: 'events' | 'jobId') => {
+    // Requests go out a microtask later at the earliest (job.ts): the snapshot taken now is from before the next one.
+    const persisted = actor.getPersistedSnapshot();
+    stored = stored.then(() => checkpoint!(persisted, why));
+    stored.catch(() => undefined);
+  };
+  const watchingForJobId = checkpoint && (snapshot as { context?: { jobId?: unknown } } | null)?.context?.jobId == null;
+  const subscription = watchingForJobId
+    ? actor.subscribe((state) => {
+        if (state.status !== 'active' || (state.context as { jobId?: unknown }).jobId == null) return;
+        subscription?.unsubscribe();
+        store('jobId');
+      })
+    : undefined;
   try {
     actor.start();
     for (const event of events) actor.send(event);
+    if (checkpoint && events.length && actor.getSnapshot().status === 'active') store('events');
+    await stored;
     await untilPaused(actor, now);
+    await stored;
     const state = actor.getSnapshot();
     if (state.status === 'error') throw state.error instanceof Error ? state.error : new Error(String(state.error));
     const context = state.context as Record<string, unknown>;
@@ -90,11 +116,23 @@ export async function stepJob(chart: AnyStateMachine, { snapshot, input, events 
       state: { value: state.value, tags: [...state.tags].sort(), context, status: state.status },
     };
   } finally {
+    subscription?.unsubscribe();
     actor.stop();
   }
 }
 
 type Actor = ReturnType<typeof createActor<AnyStateMachine>>;
+
+/** A gate that holds each request until the step's checkpoint is stored, then passes it to `inner` (if any). */
+function afterCheckpoint(stored: () => Promise<void>, inner: RequestGate | undefined): RequestGate {
+  return {
+    take: async (signal) => {
+      await stored();
+      if (!signal.aborted) await inner?.take(signal);
+    },
+    answered: (answer, sentAt) => inner?.answered(answer, sentAt),
+  };
+}
 
 /**
  * Resolves once the chart has ended, or waits for something ahead: a wait whose end is still to come, or a

@@ -9,7 +9,7 @@ import type { JobOutcome } from '../core/outcome.js';
 import { trimBaseUrl } from '../core/url.js';
 import { chartOf, createIsAtMostOnce } from './charts.js';
 import { baseUrlProblem, keyFor } from './keys.js';
-import { stepJob, type StepResult } from './step.js';
+import { stepJob, type StepJobInput, type StepResult } from './step.js';
 import type { JobView, PersonEvent, RunnerClock, RunnerConfig, SubmitInput } from './types.js';
 import { dueAtOf, viewOf } from './view.js';
 
@@ -24,9 +24,9 @@ export interface StoredJob {
 
 /**
  * Whether the job's next step may send its create, for a provider whose create is not idempotent (see
- * `createIsAtMostOnce`). Such a step is marked in the store (bullmq: by the gate as the create goes; local: as the
- * step takes the job), and the mark is cleared with the step's result: a mark found by the next step means a worker
- * died while the create may have been out, so it is not sent again.
+ * `createIsAtMostOnce`: no idempotency key, so a second POST makes a second job). Such a step the create marks the job in the store as the create leaves (the gate, in the same write as
+ * its lock check, after any wait for the budget), and the mark is cleared with the step's result: a mark found by
+ * the next step means a worker died while the create may have been out, so it is not sent again.
  */
 export function mayCreate(job: StoredJob): boolean {
   const snapshot = job.snapshot as { status?: string; context?: { jobId?: unknown } } | null;
@@ -41,16 +41,24 @@ export type StoredStep =
 /** How long a job of a newer snapshot layout waits for a newer worker before this one looks at it again. */
 const NEWER_LAYOUT_RETRY_MS = 60_000;
 
+/** How a runner takes part in a step: its clock, its gate before each request, what it knows of the last step. */
+export interface StepHooks {
+  clock?: RunnerClock;
+  /** Passed before each request: the runner's lock check and create mark, and (bullmq) the key's budget. */
+  gate?: RequestGate;
+  /** A step before this one was cut off while it may have sent the create (see {@link mayCreate}). */
+  createMayHaveBeenSent?: boolean;
+  /** Aborted: the step stops at once (its job is cancelled in memory; the caller writes nothing). */
+  signal?: AbortSignal;
+  /** Stores a snapshot mid-step: after the person events, and once the job has its id (see `StepJobInput.checkpoint`). */
+  checkpoint?: StepJobInput['checkpoint'];
+}
+
 export async function stepStoredJob(
   config: RunnerConfig,
   job: StoredJob,
   events: readonly PersonEvent[],
-  clock?: RunnerClock,
-  gate?: RequestGate,
-  /** A step before this one was cut off while it may have sent the create (see {@link mayCreate}). */
-  createMayHaveBeenSent = false,
-  /** Aborted: the step stops at once (its job is cancelled in memory; the caller writes nothing). */
-  signal?: AbortSignal,
+  { clock, gate, createMayHaveBeenSent = false, signal, checkpoint }: StepHooks = {},
 ): Promise<StoredStep> {
   const now = clock?.now ? clock.now() : Date.now();
   const chart = chartOf(job.provider);
@@ -74,6 +82,7 @@ export async function stepStoredJob(
     events,
     ...(clock ? { clock } : {}),
     ...(config.inspect ? { inspect: config.inspect } : {}),
+    ...(checkpoint ? { checkpoint } : {}),
   });
   const view = viewOf(job.id, job.provider, result.state, result.outcome);
   return { kind: 'stepped', snapshot: result.snapshot, view, dueAt: dueAtOf(result, now), ...(result.outcome ? { outcome: result.outcome } : {}), result };

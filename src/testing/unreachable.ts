@@ -24,6 +24,11 @@ export const unreachableByDesign: readonly Unreachable[] = [
     reason:
       'a second CANCEL while the job already waits for its create’s answer changes nothing (state and context stay as they are), so no generated path takes it; test/creates.unconfirmed.test.ts sends it',
   },
+  {
+    suffix: 'cata.polling|status.needs_clarification|0',
+    reason:
+      'Cata: a job restored while its answer was out (src/core/restore.ts resumeInsteadOf) reads the status first, and sends the answer when the question is still open without it; restoring at every step carries on past the answer (notResentOnRestore), so test/cata.answer-once.test.ts and test/runner/answer-once.crash.test.ts take it',
+  },
 ];
 
 export function unreachableReason(transitionId: string): string | undefined {

@@ -20,7 +20,12 @@
  *
  * A 400 from /respond ("not awaiting clarification", or an answer Cata refuses) sends the chart to ask where the
  * job stands (one status request): still waiting → back to `awaitingAnswer` with Cata's words in
- * `context.answerProblem`; already running → the answer did land (e.g. a restored job sent it twice), polling goes on.
+ * `context.answerProblem`; already running → the answer did land, polling goes on.
+ *
+ * An answer is applied once: a job restored in `sendingAnswer` (persisted while its answer may have been on its way,
+ * as a runner stores it before the request leaves) does not send it again blind. It resumes in `polling` with the
+ * answer kept in `context.answer` and asks where the job stands first: still at the question with another answer
+ * than ours recorded → the answer did not arrive, it is sent; anything else → it did, polling goes on.
  *
  * Cata documents no idempotency key for the create: a second POST makes a second job. So a create that may have made
  * a job (timed out, connection dropped, a 2xx body we cannot read, restored while out) is not sent again; the chart
@@ -110,6 +115,8 @@ export const cataJob = pollingJob({
     answer: null,
     answerProblem: null,
   }),
+  // Restored while its answer may have been out: read the status before sending it again (see the header).
+  resumeInsteadOf: { 'cata.needsClarification.sendingAnswer': { polling: { provider: 'unknown', poller: 'requesting' } } },
   provider: {
     // `unknown` until Cata answers a status request (just created, attached, or just answered); `running` goes
     // through Cata's stages.
@@ -120,14 +127,18 @@ export const cataJob = pollingJob({
     // A status other than needs_clarification: any question is behind us.
     actions: ['recordJob', 'closeQuestion', 'endPersonWait'],
     on: {
-      'status.needs_clarification': {
-        target: 'needsClarification',
-        actions: [
-          'recordAnswer',
-          'recordJob',
-          { type: 'startPersonWait', params: ({ context }: { context: CataContext }) => ({ timeoutMs: context.options.answerTimeoutMs }) },
-        ],
-      },
+      'status.needs_clarification': [
+        { guard: 'answerDidNotArrive', target: 'needsClarification.sendingAnswer', actions: ['recordAnswer', 'recordJob'] },
+        {
+          target: 'needsClarification',
+          actions: [
+            'recordAnswer',
+            'answerArrived',
+            'recordJob',
+            { type: 'startPersonWait', params: ({ context }: { context: CataContext }) => ({ timeoutMs: context.options.answerTimeoutMs }) },
+          ],
+        },
+      ],
       'status.completed': 'succeeded',
       'status.failed': 'failed',
     },
@@ -158,11 +169,21 @@ export const cataJob = pollingJob({
       answer: null,
       answerProblem: null,
     })),
+    /**
+     * Restored while an answer was out (see the header), Cata asks again having recorded it: that answer is behind us,
+     * and this is a new question with a limit of its own. Nothing to do when no answer was out.
+     */
+    answerArrived: assign(({ context }) =>
+      context.answer === null ? {} : { humanResponse: context.answer, answer: null, personWaitSince: null, personDeadlineAt: null },
+    ),
     /** A new round of the pipeline: the poll interval starts short again. */
     resetPolls: assign({ polls: 0 }),
   },
   guards: {
     answerIsText: ({ event }) => typeof (event as Partial<AnswerEvent>).text === 'string',
+    /** Restored while the answer was out (see the header), Cata still asks and has not recorded it: it did not arrive. */
+    answerDidNotArrive: ({ context, event }) =>
+      context.answer !== null && (event as Extract<CataAnswerEvent, { job: CataJobDetails }>).job.humanResponse !== context.answer,
   },
   states: ({ at, requesting, waiting }) => ({
     /** Cata's `needs_clarification`: nothing is polled until a person answers. */

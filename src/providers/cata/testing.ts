@@ -36,8 +36,8 @@ export function cataTesting(cata: AnyProviderDefinition): ChartAdapter {
   return {
     chart: cata.chart,
     provider: cata.name,
-    // No idempotency key: a restored job does not send its create again.
-    notResentOnRestore: ['create'],
+    // No idempotency key: a restored job does not send its create again; nor its answer, whose arrival it reads first.
+    notResentOnRestore: ['create', 'respond'],
     starts: ['submit', 'attach', 'invalid'],
     options: { maxRetries: 1, jitter: 0, timeoutMs: 3_600_000, answerTimeoutMs: 600_000 } as never,
     methods: { create: 'POST', status: 'GET', respond: 'POST' },

@@ -27,7 +27,7 @@ export function clockNow(system: AnyActorSystem): number {
   return typeof clock.now === 'function' ? clock.now() : Date.now();
 }
 
-/** Event sent by {@link jobClock} when the current wait has come to its end. */
+/** Event the job's clock ({@link runJobClock}) sends when the current wait has come to its end. */
 export interface TimerDueEvent {
   type: 'timer.due';
   at: number;

@@ -132,4 +132,19 @@ describe('pollingJob: a chart for an API jobcharts does not ship', () => {
     expect(await settle(restored)).toEqual({ status: 'succeeded', jobId: 'r-1', result: { url: 'https://cdn/r-1.png' } });
     expect(service.log.filter((line) => line.startsWith('POST'))).toEqual(['POST /renders']);
   });
+
+  it('given other guards with provide(), still wakes on its own clock and still refuses a snapshot for another base URL', async () => {
+    const provided = renderJob.provide({ guards: { retryBudgetSpent: () => true } });
+    const service = await renderService([{ state: 'queued' }, { state: 'done', url: 'https://cdn/r-1.png' }]);
+    const clock = newClock();
+    const actor = createActor(provided, { clock, input: { baseUrl: service.url, apiKey: 'render-key', request: { scene: 'a pier' } } }).start();
+    await nextPause(actor);
+    const persisted = actor.getPersistedSnapshot();
+    await untilSettled(actor, clock);
+    expect(await settle(actor)).toMatchObject({ status: 'succeeded' });
+
+    const elsewhere = createActor(provided, { clock, snapshot: persisted, input: { baseUrl: 'http://127.0.0.1:9', apiKey: 'render-key' } }).start();
+    expect(await settle(elsewhere)).toMatchObject({ status: 'rejected', error: { kind: 'invalid', message: expect.stringContaining('not for the restore input') } });
+    expect(service.log).toEqual(['POST /renders', 'GET /renders/r-1', 'GET /renders/r-1']);
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { assign, createActor, setup, type EventObject } from 'xstate';
+import { assign, createActor, setup, type AnyActorScope, type EventObject } from 'xstate';
 import { perceptisJob } from '../src/providers/perceptis/chart.js';
-import { clockNow, jobClock, type TimerDueEvent } from '../src/core/clock.js';
+import { clockNow, runJobClock, type TimerDueEvent } from '../src/core/clock.js';
 import { parseRetryAfter } from '../src/core/delay.js';
 import { defaultPollOptions, MAX_TIMER_MS, resolveJobOptions, resolvePollOptions } from '../src/core/options.js';
 import { settle } from '../src/core/outcome.js';
@@ -9,14 +9,15 @@ import { personWaitActions, personTimeoutOption, type PersonWaitJob } from '../s
 import { newClock, pendingTimers } from './support/simulated-time.js';
 import { z } from 'zod';
 
-/** A job that waits until `wakeAt` (set by `wait`, cleared by `go`) on the job's clock; `fired` keeps each event's time. */
+/**
+ * A job that waits until `wakeAt` (set by `wait`, cleared by `go`) on the job's clock, started with the job as the
+ * chart factory starts it (job-logic.ts); `fired` keeps each event's time.
+ */
 function clockChart() {
-  return setup({
+  const machine = setup({
     types: { events: {} as { type: 'wait'; at: number | null; reason?: string } | { type: 'go' } | TimerDueEvent },
-    actors: { clock: jobClock },
   }).createMachine({
     context: { wakeAt: null as number | null, waitReason: null as string | null, fired: [] as number[] },
-    invoke: { id: 'clock', src: 'clock' },
     initial: 'running',
     states: {
       running: {
@@ -28,10 +29,16 @@ function clockChart() {
       },
     },
   });
+  const start = machine.start.bind(machine) as (snapshot: unknown, scope: AnyActorScope) => void;
+  machine.start = ((snapshot: unknown, scope: AnyActorScope) => {
+    start(snapshot, scope);
+    runJobClock(scope.self);
+  }) as typeof machine.start;
+  return machine;
 }
 const tick = () => new Promise((r) => setImmediate(r));
 
-describe('jobClock: the job’s one timer, at `wakeAt` on the actor system’s clock', () => {
+describe('the job’s clock: one timer, at `wakeAt` on the actor system’s clock', () => {
   it('fires when the clock reaches wakeAt, not before, stamped with the clock, once', async () => {
     const clock = newClock();
     const actor = createActor(clockChart(), { clock }).start();

@@ -1,7 +1,7 @@
-import { fromCallback, type AnyActorRef, type EventObject } from 'xstate';
+import type { AnyActorRef } from 'xstate';
 import { cancelOnAbort } from './abort.js';
 import { MAX_TIMER_MS } from './options.js';
-import { parentOf, systemClockOf } from './xstate-internals.js';
+import { systemClockOf } from './xstate-internals.js';
 
 /** XState's own `AnyActorSystem` (not exported by name). */
 type AnyActorSystem = AnyActorRef['system'];
@@ -27,14 +27,11 @@ export function clockNow(system: AnyActorSystem): number {
   return typeof clock.now === 'function' ? clock.now() : Date.now();
 }
 
-/** Event sent by {@link jobClock} when the current wait has come to its end. */
+/** Event the job's clock ({@link runJobClock}) sends when the current wait has come to its end. */
 export interface TimerDueEvent {
   type: 'timer.due';
   at: number;
 }
-
-/** A job's error is its own to report (`settle` rejects with it): the clock only stops. */
-const ignore = () => undefined;
 
 /** What the clock reads of its job's snapshot. */
 interface Waiting {
@@ -48,24 +45,26 @@ function timedWakeAt(snapshot: Waiting): number | null {
 }
 
 /**
- * The job's clock: one actor, invoked at the root of every chart for the job's whole life, that keeps one timer set
- * to the end of the current wait, `context.wakeAt` (an absolute time on the {@link clockNow} scale), and sends
- * `timer.due` then. A wait state only sets `wakeAt`, and every way out of a wait clears it (entering a request
- * does); `wakeAt: null` is no wait, or a wait without an end. Longer waits than `setTimeout` can hold are chained.
- * Not the rate budget's `paced` wait: the budget's own actor times that one (see budget.ts).
+ * The job's clock: part of the job's own logic (the chart factory starts it with the job, see job-logic.ts), not an
+ * actor. It follows the job's snapshots and keeps one timer set to the end of the current wait, `context.wakeAt` (an
+ * absolute time on the {@link clockNow} scale), and sends the job `timer.due` then. A wait state only sets `wakeAt`,
+ * and every way out of a wait clears it (entering a request does); `wakeAt: null` is no wait, or a wait without an
+ * end. Longer waits than `setTimeout` can hold are chained. Not the rate budget's `paced` wait: the budget's own
+ * actor times that one (see budget-actor.ts). The timer is cleared when the job ends or is stopped.
  *
  * Why one clock per job: XState's own `after` timers are lost when a snapshot is restored (xstate#5331), and a
  * timer actor invoked by each wait state cost an actor per poll (about a sixth of the chart's CPU per poll).
- * This actor is restored with its job, and arms again from the restored `wakeAt`: a restored job polls when its
- * poll was due, not a whole wait later.
+ * Why not an actor: an invoked actor costs each waiting job about 2.4 KB (an `Actor` with its mailbox, scope,
+ * observer and listener sets, and its subscription to the job); an observer of the job costs a tenth of that.
+ * The clock starts again with a restored job, and arms from the restored `wakeAt`: a restored job polls when its poll
+ * was due, not a whole wait later.
  *
  * It also cancels the job when the job's `input.signal` is aborted (see abort.ts): one listener for the job's life.
  */
-export const jobClock = fromCallback<EventObject>(({ system, self, sendBack }) => {
-  // The clock is always invoked by a job.
-  const job = parentOf(self)!;
+export function runJobClock(job: AnyActorRef): void {
+  const { system } = job;
   const clock = clockOf(system);
-  const stopListening = cancelOnAbort(self, sendBack);
+  const stopListening = cancelOnAbort(job);
   let armedFor: number | null = null;
   let handle: unknown;
   let checkQueued = false;
@@ -76,7 +75,7 @@ export const jobClock = fromCallback<EventObject>(({ system, self, sendBack }) =
     checkQueued = false;
     if (stopped || armedFor === null) return;
     const remaining = armedFor - clockNow(system);
-    if (remaining <= 0) sendBack({ type: 'timer.due', at: clockNow(system) } satisfies TimerDueEvent);
+    if (remaining <= 0) job.send({ type: 'timer.due', at: clockNow(system) } satisfies TimerDueEvent);
     else handle = clock.setTimeout(check, Math.min(remaining, MAX_TIMER_MS));
   };
   const follow = (snapshot: unknown) => {
@@ -91,12 +90,13 @@ export const jobClock = fromCallback<EventObject>(({ system, self, sendBack }) =
       queueMicrotask(check);
     }
   };
-  follow(job.getSnapshot());
-  const subscription = job.subscribe({ next: follow, error: ignore });
-  return () => {
+  // The job's error is its own to report (`settle` rejects with it): the clock only stops.
+  const stop = () => {
     stopped = true;
     if (handle !== undefined) clock.clearTimeout(handle);
-    subscription.unsubscribe();
+    handle = undefined;
     stopListening?.();
   };
-});
+  // The job's snapshots from its first one on (the actor notifies its observers once it has started).
+  job.subscribe({ next: follow, error: stop, complete: stop });
+}

@@ -34,10 +34,10 @@ export function withSnapshotVersion<M extends AnyStateMachine, TRequest>(machine
 }
 
 /**
- * Version 1 timed every wait with an actor the wait state invoked (`timer`); version 2 has one clock per job,
- * invoked at the root (see clock.ts), and a person's wait ends at `wakeAt` too. The actors are made again from the
- * chart on restore (the `timer` child goes, the clock comes); a version 1 job waiting for a person gets the person's
- * limit as its `wakeAt`. The rest of the layout is the same.
+ * Version 1 timed every wait with an actor the wait state invoked (`timer`); version 2 has one clock per job (an
+ * invoked actor at first, now part of the job's logic: see clock.ts), and a person's wait ends at `wakeAt` too. The
+ * actors are made again from the chart on restore (the `timer` child goes); a version 1 job waiting for a person gets
+ * the person's limit as its `wakeAt`. The rest of the layout is the same.
  */
 function fromVersion1(machine: AnyStateMachine, snapshot: PersistedJob): PersistedJob {
   const context: Record<string, unknown> = { ...snapshot.context, schemaVersion: SNAPSHOT_SCHEMA_VERSION };

@@ -1,8 +1,8 @@
 /**
  * The chart factory: what every job chart shares, so that a chart file holds only its provider's part.
  *
- * `pollingJob({...})` owns `setup()` (the shared actions, guards and the job's clock), the context every chart
- * shares, the root — the clock invoked for the job's whole life, `CANCEL`, `starting`, `submitting` → `polling`, the
+ * `pollingJob({...})` owns `setup()` (the shared actions and guards), the context every chart shares, the job's clock
+ * (clock.ts, part of the job's logic: job-logic.ts), the root — `CANCEL`, `starting`, `submitting` → `polling`, the
  * five ends and the output — and restoring persisted snapshots (persist.ts, restore.ts). A chart gives its id, its
  * defaults, its own context fields, its create and status requests, its provider's statuses, and states of its own
  * (a person in the loop). The same factory serves an app's own provider: see docs/adding-a-provider.md.
@@ -32,7 +32,7 @@ import {
   type AnyStateMachine,
   type TransitionConfigOrTarget,
 } from 'xstate';
-import { clockNow, jobClock, type TimerDueEvent } from './clock.js';
+import { clockNow, type TimerDueEvent } from './clock.js';
 import type { CancelEvent, HttpFailureEvent } from './events.js';
 import { initialJobContext, type AnyJobContext, type JobContext, type JobInput } from './context.js';
 import { jobActions } from './actions.js';
@@ -42,7 +42,7 @@ import { providerCallOf, requestActor } from './request-actor.js';
 import type { ProviderCall } from './http.js';
 import type { JsonCall } from './json-call.js';
 import type { Schema } from './schema.js';
-import { withSnapshotVersion } from './persist.js';
+import { jobLogic } from './job-logic.js';
 import type { RestoreSpec } from './restore.js';
 import { failureTransitions, pollerStates, requestingState, retriedRequestStates, submitStates, waitState } from './states.js';
 import type { JobOutcome } from './outcome.js';
@@ -200,15 +200,6 @@ export type PollingJobSnapshot<C extends ChartContext, TEvent extends EventObjec
   StateSchema
 >;
 
-/**
- * The job's clock (clock.ts), invoked at the root of every chart.
- *
- * Its id is typed `string`, not the literal `'clock'`, on purpose: the request actors have generated ids, so XState
- * types a chart's `children` with a string index signature of the request actors' type; one child with a literal id
- * beside it becomes a property that index signature refuses (TS2411 with `skipLibCheck: false`).
- */
-const jobClockInvoke: { readonly id: string; readonly src: 'clock' } = { id: 'clock', src: 'clock' };
-
 /** Makes a job chart: see the file's header. */
 export function pollingJob<C extends ChartContext, TEvent extends EventObject, TTag extends string = never>(
   config: PollingJobConfig<C, TEvent, TTag>,
@@ -258,7 +249,7 @@ export function pollingJob<C extends ChartContext, TEvent extends EventObject, T
   const own = config.states?.(kit) ?? {};
   const machine = setup({
     types: {} as { context: C; events: AllEvents<TEvent>; input: PollingJobInput<C>; output: PollingJobOutcome<C>; tags: 'waiting' | 'requesting' | TTag },
-    actors: { clock: jobClock, ...actors },
+    actors,
     actions: { ...jobActions, ...personWaitActions, ...config.actions },
     guards: { ...jobGuards, ...config.guards },
   } as never).createMachine({
@@ -267,7 +258,6 @@ export function pollingJob<C extends ChartContext, TEvent extends EventObject, T
       ...initialJobContext(input, spec, clockNow(self.system)),
       ...config.initialFields?.(),
     }),
-    invoke: jobClockInvoke,
     on: { CANCEL: '.cancelled' },
     initial: 'starting',
     states: {
@@ -296,7 +286,7 @@ export function pollingJob<C extends ChartContext, TEvent extends EventObject, T
     },
     output: ({ context }: { context: C }) => context.outcome,
   } as never);
-  return withSnapshotVersion(machine as unknown as AnyStateMachine, spec) as unknown as PollingJob<C, TEvent, TTag>;
+  return jobLogic(machine as unknown as AnyStateMachine, spec as RestoreSpec<unknown>) as unknown as PollingJob<C, TEvent, TTag>;
 }
 
 /**

@@ -2,7 +2,7 @@
  * The poller's own states, shared by every chart: `requesting` one answer, `waiting` for the next poll,
  * `backingOff` after a 429, `retrying` after a transient failure, and `waitingForBudget` (only when the key has a
  * shared rate budget, see budget-registry.ts). Each wait ends at an absolute time, `context.wakeAt`, when the job's
- * clock (clock.ts, invoked at the root of every chart) sends `timer.due`.
+ * clock (clock.ts, started with every job) sends `timer.due`.
  * The chart factory (polling-job.ts) places them in a chart's lifecycle; a chart's own states use them through the
  * factory's {@link StateKit}.
  */

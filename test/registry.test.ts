@@ -1,4 +1,6 @@
 /** The provider registry: each definition is its chart's, and its sample request and standard script make real jobs. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AnyActorRef } from 'xstate';
 import { settle } from '../src/core/outcome.js';
@@ -34,5 +36,16 @@ describe('the provider registry', () => {
     for (const { name } of providers) {
       expect(createIsAtMostOnce(name), name).toBe(adapterFor(name).notResentOnRestore?.includes('create') ?? false);
     }
+  });
+
+  // The steps of docs/adding-a-provider.md outside the provider's folder: a registered provider missing one of them
+  // would be left out of the package or of the suite without any test failing.
+  it.each(providers.map((p) => p.name))('%s: has its package entry, its model test and its fault runs', (name) => {
+    const root = join(import.meta.dirname, '..');
+    const exports = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).exports as Record<string, unknown>;
+    expect(exports[`./${name}`], `package.json exports "./${name}"`).toBeDefined();
+    expect(existsSync(join(root, 'src', `${name}.ts`)), `src/${name}.ts`).toBe(true);
+    expect(existsSync(join(root, 'test', 'model', `${name}.model.test.ts`)), `test/model/${name}.model.test.ts`).toBe(true);
+    expect(existsSync(join(root, 'test', 'faults', `${name}.property.test.ts`)), `test/faults/${name}.property.test.ts`).toBe(true);
   });
 });

@@ -8,6 +8,7 @@ import type { RequestGate } from '../core/start-input.js';
 import type { JobOutcome } from '../core/outcome.js';
 import { trimBaseUrl } from '../core/url.js';
 import { chartOf, createIsAtMostOnce } from './charts.js';
+import { inspectAsJob } from './inspect-session.js';
 import { baseUrlProblem, keyFor } from './keys.js';
 import { stepJob, type StepJobInput, type StepResult } from './step.js';
 import type { JobView, PersonEvent, RunnerClock, RunnerConfig, SubmitInput } from './types.js';
@@ -81,7 +82,7 @@ export async function stepStoredJob(
     input: { baseUrl: job.input.baseUrl, apiKey, ...(gate ? { gate } : {}), ...(signal ? { signal } : {}) },
     events,
     ...(clock ? { clock } : {}),
-    ...(config.inspect ? { inspect: config.inspect } : {}),
+    ...(config.inspect ? { inspect: inspectAsJob(config.inspect, job.id) } : {}),
     ...(checkpoint ? { checkpoint } : {}),
   });
   const view = viewOf(job.id, job.provider, result.state, result.outcome);

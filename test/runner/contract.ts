@@ -5,6 +5,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startVisualizer } from '../../visualizer/server.js';
+import { inspect } from '../../src/inspect/index.js';
 import { CATA_TEST_KEY } from '../../src/providers/cata/simulator.js';
 import { PERCEPTIS_TEST_KEY } from '../../src/providers/perceptis/simulator.js';
 import { startSimulator, type Simulator } from '../../src/simulator/server.js';
@@ -200,6 +202,31 @@ export function runnerContract(name: string, makeBackend: () => Promise<Backend>
       const view = await until(runner, id, () => true);
       expect(view.status).toBe('active');
       expect(sim.requests('perceptis')).toEqual([]);
+    });
+
+    it('streams every step of a job to the visualizer as that one job, however many steps it takes', async () => {
+      sim.perceptis.scripts.push({
+        steps: [{ status: 'pending' }, { status: 'processing' }, { status: 'processing' }, { status: 'processing' }, { status: 'completed' }],
+      } as never);
+      const visualizer = await startVisualizer({ flushMs: 10 });
+      const inspector = inspect({ url: visualizer.inspectUrl });
+      try {
+        const runner = await open({ inspect: inspector });
+        const id = await runner.submit('perceptis', { baseUrl: sim.url, request: perceptisRequest, options: fast });
+        await runner.work({ concurrency: 4 });
+        expect(await runner.outcome(id)).toMatchObject({ status: 'succeeded' });
+        // The frames travel over a socket: wait until they stop coming.
+        let frames = -1;
+        while (visualizer.stats().framesReceived !== frames || frames === 0) {
+          frames = visualizer.stats().framesReceived;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(sim.requests('perceptis').length).toBeGreaterThanOrEqual(5);
+        expect(visualizer.stats().jobs).toBe(1);
+      } finally {
+        inspector.stop();
+        await visualizer.close();
+      }
     });
   });
 }

@@ -53,13 +53,15 @@ export interface StepHooks {
   signal?: AbortSignal;
   /** Stores a snapshot mid-step: after the person events, and once the job has its id (see `StepJobInput.checkpoint`). */
   checkpoint?: StepJobInput['checkpoint'];
+  /** Where a person's event from the visualizer's page goes: the runner's `send` for this job. */
+  sendToJob?: (event: PersonEvent) => void;
 }
 
 export async function stepStoredJob(
   config: RunnerConfig,
   job: StoredJob,
   events: readonly PersonEvent[],
-  { clock, gate, createMayHaveBeenSent = false, signal, checkpoint }: StepHooks = {},
+  { clock, gate, createMayHaveBeenSent = false, signal, checkpoint, sendToJob }: StepHooks = {},
 ): Promise<StoredStep> {
   const now = clock?.now ? clock.now() : Date.now();
   const chart = chartOf(job.provider);
@@ -82,7 +84,7 @@ export async function stepStoredJob(
     input: { baseUrl: job.input.baseUrl, apiKey, ...(gate ? { gate } : {}), ...(signal ? { signal } : {}) },
     events,
     ...(clock ? { clock } : {}),
-    ...(config.inspect ? { inspect: inspectAsJob(config.inspect, job.id) } : {}),
+    ...(config.inspect ? { inspect: inspectAsJob(config.inspect, job.id, sendToJob) } : {}),
     ...(checkpoint ? { checkpoint } : {}),
   });
   const view = viewOf(job.id, job.provider, result.state, result.outcome);

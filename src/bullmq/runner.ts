@@ -110,6 +110,11 @@ class BullmqRunner implements Runner {
     return { removeOnComplete: { age }, removeOnFail: { age }, attempts: 5, backoff: { type: 'exponential', delay: 1_000 } };
   }
 
+  /** A person's event from the visualizer's page, for a job this worker streams (lost if the runner is closed by then). */
+  private sendFromPage(id: string): (event: PersonEvent) => void {
+    return (event) => void this.send(id, event).catch(() => undefined);
+  }
+
   async send(id: string, event: PersonEvent): Promise<void> {
     this.assertOpen();
     const checked = checkPersonEvent(event);
@@ -257,7 +262,7 @@ class BullmqRunner implements Runner {
       }
       if (created) marking = false;
     };
-    const result = await stepStoredJob(this.config, stored, events, { gate, createMayHaveBeenSent: cutOff, signal: lost.signal, checkpoint }).finally(() =>
+    const result = await stepStoredJob(this.config, stored, events, { gate, createMayHaveBeenSent: cutOff, signal: lost.signal, checkpoint, sendToJob: this.sendFromPage(stored.id) }).finally(() =>
       signal?.removeEventListener('abort', loseLock),
     );
     if (lost.signal.aborted) throw new Error(`job ${stored.id}: this worker lost its lock during the step; its result is dropped`);

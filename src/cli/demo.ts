@@ -2,12 +2,16 @@
  * `jobcharts demo`: the simulated providers and the showcase jobs side by side, live, then a summary.
  * Nothing to configure: everything runs on 127.0.0.1.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { createActor, type AnyActorRef } from 'xstate';
 import { startVisualizer, type Visualizer } from '../../visualizer/server.js';
-import { settle } from '../core/outcome.js';
-import { inspect, type JobInspector } from '../inspect/index.js';
+import { inspect } from '../inspect/index.js';
+import { providers } from '../providers/registry.js';
+import { localRunner } from '../runner/local.js';
+import type { Runner } from '../runner/types.js';
 import { startSimulator, type Simulator } from '../simulator/server.js';
 import { EXIT_INTERRUPTED } from './errors.js';
 import { LiveView, type ViewedJob } from './live-view.js';
@@ -15,6 +19,7 @@ import { PersonDesk } from './person.js';
 import { listening, portOption, untilInterrupted } from './port.js';
 import { findProvider } from './providers.js';
 import { redact } from './redact.js';
+import { RunnerJob } from './runner-job.js';
 import { showcase, type ShowcaseJob } from './showcase.js';
 import { summaryTable, type SummaryRow } from './summary.js';
 import { safeForTerminal } from './terminal-safe.js';
@@ -40,6 +45,7 @@ export function addDemoCommand(program: Command): void {
 
 interface RunningJob {
   story: ShowcaseJob;
+  job: RunnerJob;
   view: ViewedJob;
 }
 
@@ -51,6 +57,16 @@ async function runDemo(flags: DemoFlags): Promise<number> {
   out.write(`${pc.bold('jobcharts demo')}  simulated providers at ${sim.url}\n`);
   const visualizer = await startVisualizerIfPossible(flags.port, out);
   const inspector = visualizer ? inspect({ url: visualizer.inspectUrl }) : undefined;
+  // The jobs are kept in a database of this run only: the simulator lives in memory, so no job outlives it.
+  const folder = mkdtempSync(join(tmpdir(), 'jobcharts-demo-'));
+  const removeFolder = () => rmSync(folder, { recursive: true, force: true });
+  process.on('exit', removeFolder);
+  const runner = localRunner({
+    file: join(folder, 'jobs.db'),
+    apiKeys: Object.fromEntries(providers.flatMap((p) => (p.simulator?.testKey === undefined ? [] : [[p.name, p.simulator.testKey]]))),
+    baseUrls: Object.fromEntries(providers.map((p) => [p.name, [sim.url]])),
+    ...(inspector ? { inspect: inspector } : {}),
+  });
 
   const view = new LiveView(out, { live: out.isTTY === true, clean: (text) => redact(text) });
   const desk = new PersonDesk({ yes: flags.yes === true, withoutTerminal: 'answer', view, input: process.stdin, output: out });
@@ -61,12 +77,13 @@ async function runDemo(flags: DemoFlags): Promise<number> {
     if (interrupted) process.exit(EXIT_INTERRUPTED);
     interrupted = true;
     view.note(pc.yellow('Ctrl-C: cancelling every job (again to quit at once)'));
-    for (const job of jobs) job.view.actor.send({ type: 'CANCEL' });
+    for (const job of jobs) job.job.send({ type: 'CANCEL' });
   };
   process.on('SIGINT', onInterrupt);
 
-  for (const story of showcase()) jobs.push(startJob(story, sim, view, desk, inspector));
-  const outcomes = await Promise.all(jobs.map((job) => settle(job.view.actor)));
+  await runner.work({ concurrency: 16 });
+  for (const story of showcase()) jobs.push(await startJob(story, sim, runner, view, desk));
+  const outcomes = await Promise.all(jobs.map((job) => job.job.outcome));
   view.stop();
   process.off('SIGINT', onInterrupt);
 
@@ -88,6 +105,9 @@ async function runDemo(flags: DemoFlags): Promise<number> {
     out.write(`\nThe visualizer is still serving at ${pc.bold(visualizer.url)} — Ctrl-C to stop.\n`);
     await untilInterrupted();
   }
+  await runner.close();
+  removeFolder();
+  process.off('exit', removeFolder);
   inspector?.stop();
   await Promise.all([sim.close(), visualizer?.close()]);
   if (interrupted) return EXIT_INTERRUPTED;
@@ -106,33 +126,28 @@ async function startVisualizerIfPossible(port: number, out: NodeJS.WriteStream):
   }
 }
 
-function startJob(story: ShowcaseJob, sim: Simulator, view: LiveView, desk: PersonDesk, inspector?: JobInspector): RunningJob {
+async function startJob(story: ShowcaseJob, sim: Simulator, runner: Runner, view: LiveView, desk: PersonDesk): Promise<RunningJob> {
   const entry = findProvider(story.provider);
   const simulated = sim.provider(entry.name);
   story.script(simulated);
-  const input = {
-    baseUrl: sim.url,
-    ...(entry.simulator?.testKey === undefined ? {} : { apiKey: entry.simulator?.testKey }),
-    request: story.request,
-    options: story.options,
-  };
-  const actor: AnyActorRef = createActor(entry.chart, { input, ...(inspector ? { inspect: inspector } : {}) });
-  const job: ViewedJob = { label: story.label, provider: entry.name, actor, startedAt: Date.now() };
-  view.add(job);
-  desk.attend(job, entry, {
+  const id = await runner.submit(entry.name, { baseUrl: sim.url, request: story.request, options: story.options });
+  const job = new RunnerJob(runner, id, (error) => view.note(pc.red(`${story.label}: ${String(error)}`)));
+  const actor = job.asActor();
+  const viewed: ViewedJob = { label: story.label, provider: entry.name, actor, startedAt: Date.now() };
+  view.add(viewed);
+  desk.attend(viewed, entry, {
     ...(story.automaticAnswer === undefined ? {} : { automaticAnswer: story.automaticAnswer }),
     beforeReply: (event) => story.beforeReply?.(simulated, actor, event),
   });
-  actor.start();
   if (story.cancelAfterMs !== undefined) {
     const timer = setTimeout(() => {
-      if (actor.getSnapshot().status !== 'active') return;
+      if (job.getSnapshot().status !== 'active') return;
       view.note(pc.yellow(`${story.label}: the demo cancels it (as a user would)`));
-      actor.send({ type: 'CANCEL' });
+      job.send({ type: 'CANCEL' });
     }, story.cancelAfterMs);
-    void settle(actor).then(() => clearTimeout(timer));
+    void job.outcome.finally(() => clearTimeout(timer));
   }
-  return { story, view: job };
+  return { story, job, view: viewed };
 }
 
 /** Requests the simulator saw for one job (its create included), from the simulator's own log. */

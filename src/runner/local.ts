@@ -165,6 +165,8 @@ class LocalRunner implements Runner {
         gate: this.leaseGate(job.id, token, marking, lost),
         createMayHaveBeenSent,
         signal: lost.signal,
+        // A person's event from the visualizer's page (lost if the runner is closed by then).
+        sendToJob: (event) => void this.send(job.id, event).catch(() => undefined),
         // Once the create is answered (the job has its id), its mark is cleared with the snapshot that holds the id.
         checkpoint: async (snapshot, why) => {
           if (why === 'jobId') marking.create = false;

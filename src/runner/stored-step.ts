@@ -8,6 +8,7 @@ import type { RequestGate } from '../core/start-input.js';
 import type { JobOutcome } from '../core/outcome.js';
 import { trimBaseUrl } from '../core/url.js';
 import { chartOf, createIsAtMostOnce } from './charts.js';
+import { inspectAsJob } from './inspect-session.js';
 import { baseUrlProblem, keyFor } from './keys.js';
 import { stepJob, type StepJobInput, type StepResult } from './step.js';
 import type { JobView, PersonEvent, RunnerClock, RunnerConfig, SubmitInput } from './types.js';
@@ -52,13 +53,15 @@ export interface StepHooks {
   signal?: AbortSignal;
   /** Stores a snapshot mid-step: after the person events, and once the job has its id (see `StepJobInput.checkpoint`). */
   checkpoint?: StepJobInput['checkpoint'];
+  /** Where a person's event from the visualizer's page goes: the runner's `send` for this job. */
+  sendToJob?: (event: PersonEvent) => void;
 }
 
 export async function stepStoredJob(
   config: RunnerConfig,
   job: StoredJob,
   events: readonly PersonEvent[],
-  { clock, gate, createMayHaveBeenSent = false, signal, checkpoint }: StepHooks = {},
+  { clock, gate, createMayHaveBeenSent = false, signal, checkpoint, sendToJob }: StepHooks = {},
 ): Promise<StoredStep> {
   const now = clock?.now ? clock.now() : Date.now();
   const chart = chartOf(job.provider);
@@ -81,7 +84,7 @@ export async function stepStoredJob(
     input: { baseUrl: job.input.baseUrl, apiKey, ...(gate ? { gate } : {}), ...(signal ? { signal } : {}) },
     events,
     ...(clock ? { clock } : {}),
-    ...(config.inspect ? { inspect: config.inspect } : {}),
+    ...(config.inspect ? { inspect: inspectAsJob(config.inspect, job.id, sendToJob) } : {}),
     ...(checkpoint ? { checkpoint } : {}),
   });
   const view = viewOf(job.id, job.provider, result.state, result.outcome);

@@ -1,3 +1,7 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { showcase } from '../../src/cli/showcase.js';
 import { providerNames } from '../../src/providers/registry.js';
@@ -66,5 +70,29 @@ describe('jobcharts demo', () => {
     expect(result.stdout).toContain('Ctrl-C: cancelling every job');
     expect(result.stdout).toMatch(/^deck, 429 storm\s+perceptis\s+cancelled\s+expected succeeded/m);
     expect(result.stdout).toMatch(new RegExp(`${showcase().length} jobs · \\d+ requests`));
+  });
+
+  it('keeps its jobs in a localRunner database of its own, in a fresh temporary folder removed at exit (Ctrl-C too)', { timeout: 60_000 }, async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'demo-tmp-'));
+    try {
+      const run = await startCli(['demo', '--exit'], { env: { TMPDIR: tmp } });
+      await until(() => /deck, 429 storm \[perceptis\]\s+pending · backingOff/.test(run.stdout()), 'the 429 storm to begin', 50_000);
+      const [folder, ...others] = readdirSync(tmp);
+      expect(others).toEqual([]);
+      expect(folder).toMatch(/^jobcharts-demo-/);
+      const db = new Database(join(tmp, folder!, 'jobs.db'), { readonly: true, fileMustExist: true });
+      try {
+        const rows = db.prepare('SELECT provider FROM jobs').all() as { provider: string }[];
+        expect(rows.map((row) => row.provider).sort()).toEqual(showcase().map((story) => story.provider).sort());
+      } finally {
+        db.close();
+      }
+
+      run.child.kill('SIGINT');
+      expect((await run.done).code).toBe(130);
+      expect(readdirSync(tmp)).toEqual([]);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });

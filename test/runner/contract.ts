@@ -5,6 +5,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { PAGE_SOCKET_PATH, TOKEN_PARAM } from '../../visualizer/protocol.js';
+import { startVisualizer } from '../../visualizer/server.js';
+import { inspect } from '../../src/inspect/index.js';
 import { CATA_TEST_KEY } from '../../src/providers/cata/simulator.js';
 import { PERCEPTIS_TEST_KEY } from '../../src/providers/perceptis/simulator.js';
 import { startSimulator, type Simulator } from '../../src/simulator/server.js';
@@ -200,6 +204,66 @@ export function runnerContract(name: string, makeBackend: () => Promise<Backend>
       const view = await until(runner, id, () => true);
       expect(view.status).toBe('active');
       expect(sim.requests('perceptis')).toEqual([]);
+    });
+
+    it('streams every step of a job to the visualizer as that one job, however many steps it takes', async () => {
+      sim.perceptis.scripts.push({
+        steps: [{ status: 'pending' }, { status: 'processing' }, { status: 'processing' }, { status: 'processing' }, { status: 'completed' }],
+      } as never);
+      const visualizer = await startVisualizer({ flushMs: 10 });
+      const inspector = inspect({ url: visualizer.inspectUrl });
+      try {
+        const runner = await open({ inspect: inspector });
+        const id = await runner.submit('perceptis', { baseUrl: sim.url, request: perceptisRequest, options: fast });
+        await runner.work({ concurrency: 4 });
+        expect(await runner.outcome(id)).toMatchObject({ status: 'succeeded' });
+        // The frames travel over a socket: wait until they stop coming.
+        let frames = -1;
+        while (visualizer.stats().framesReceived !== frames || frames === 0) {
+          frames = visualizer.stats().framesReceived;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(sim.requests('perceptis').length).toBeGreaterThanOrEqual(5);
+        expect(visualizer.stats().jobs).toBe(1);
+      } finally {
+        inspector.stop();
+        await visualizer.close();
+      }
+    });
+
+    it("takes an answer typed on the visualizer's page while the job waits for it between steps", async () => {
+      sim.cata.scripts.push({
+        steps: [{ status: 'pending' }, { status: 'needs_clarification', question: 'Which field holds the outlets?' }, { status: 'completed', resultScriptId: 9 }],
+      });
+      const visualizer = await startVisualizer({ flushMs: 10 });
+      const inspector = inspect({ url: visualizer.inspectUrl });
+      const token = new URL(visualizer.url).searchParams.get(TOKEN_PARAM)!;
+      const page = new WebSocket(`ws://127.0.0.1:${visualizer.port}${PAGE_SOCKET_PATH}?${TOKEN_PARAM}=${token}`, { origin: `http://127.0.0.1:${visualizer.port}` });
+      const heard: string[] = [];
+      page.on('message', (data) => heard.push(String(data)));
+      try {
+        const runner = await open({ inspect: inspector });
+        const id = await runner.submit('cata', { baseUrl: sim.url, request: cataRequest, options: fast });
+        await runner.work();
+        await until(runner, id, (v) => v.needsInput);
+        // The page names the job by the key the hub gave it; the step that asked has ended by now.
+        const keyOf = () => new RegExp(`"(c\\d+/job:${id}@[^"]+)"`).exec(heard.join('\n'))?.[1];
+        while (!keyOf()) await new Promise((resolve) => setTimeout(resolve, 20));
+        const sent = new Promise<{ ok?: boolean }>((resolve) =>
+          page.on('message', (data) => {
+            const reply = JSON.parse(String(data)) as { type?: string; ok?: boolean };
+            if (reply.type === 'sent') resolve(reply);
+          }),
+        );
+        page.send(JSON.stringify({ type: 'send', key: keyOf(), event: { type: 'ANSWER', text: 'data.locations' } }));
+        expect(await sent).toMatchObject({ ok: true });
+        expect(await runner.outcome(id)).toMatchObject({ status: 'succeeded' });
+        expect(sim.cata.answers(sim.cata.answersReceived[0]?.jobId)).toEqual(['data.locations']);
+      } finally {
+        page.terminate();
+        inspector.stop();
+        await visualizer.close();
+      }
     });
   });
 }

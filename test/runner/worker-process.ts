@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { build } from 'esbuild';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -13,7 +14,7 @@ const outDir = join(root, 'node_modules', '.cache', 'jobcharts-test-workers');
 export async function bundleWorker(entry: string): Promise<string> {
   mkdirSync(outDir, { recursive: true });
   const outfile = join(outDir, `${entry.replace(/\W+/g, '-')}.mjs`);
-  await build({
+  const { outputFiles } = await build({
     entryPoints: [join(import.meta.dirname, entry)],
     bundle: true,
     platform: 'node',
@@ -22,7 +23,12 @@ export async function bundleWorker(entry: string): Promise<string> {
     packages: 'external',
     outfile,
     logLevel: 'warning',
+    write: false,
   });
+  // Test files bundle in parallel: written aside and renamed, so no worker ever starts from a half-written file.
+  const aside = `${outfile}.${process.pid}-${randomUUID()}`;
+  writeFileSync(aside, outputFiles[0].contents);
+  renameSync(aside, outfile);
   return outfile;
 }
 

@@ -25,9 +25,10 @@ export interface StoredJob {
 
 /**
  * Whether the job's next step may send its create, for a provider whose create is not idempotent (see
- * `createIsAtMostOnce`: no idempotency key, so a second POST makes a second job). Such a step the create marks the job in the store as the create leaves (the gate, in the same write as
- * its lock check, after any wait for the budget), and the mark is cleared with the step's result: a mark found by
- * the next step means a worker died while the create may have been out, so it is not sent again.
+ * `createIsAtMostOnce`: no idempotency key, so a second POST makes a second job). Such a step marks the job in
+ * the store as the create leaves (the gate, in the same write as its lock check, after any wait for the budget), and
+ * the mark is cleared with the step's result: a mark found by the next step means a worker died while the create may
+ * have been out, so it is not sent again.
  */
 export function mayCreate(job: StoredJob): boolean {
   const snapshot = job.snapshot as { status?: string; context?: { jobId?: unknown } } | null;

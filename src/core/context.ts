@@ -2,10 +2,8 @@
  * What a job starts from: its input (`JobInput`), the context every chart shares (`JobContext`), and how the one is
  * made from the other — the input is checked here, and a problem ends the job rejected instead of throwing.
  */
-import type { AnyActorRef } from 'xstate';
 import { checkSchema, type Schema, type SchemaShape } from './schema.js';
 import type { HttpTransport } from './http.js';
-import { startInputOf as readStartInput } from './start-input.js';
 import { resolveJobOptions, type PollOptions } from './options.js';
 import { trimBaseUrl } from './url.js';
 import type { JobOutcome } from './outcome.js';
@@ -184,10 +182,5 @@ function isHttpUrl(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** What the job actor was started with (the key, the signal): read from the running actor, never from context. */
-export function startInputOf(actor: AnyActorRef | undefined): Partial<JobInput<unknown, unknown>> {
-  return readStartInput(actor) as Partial<JobInput<unknown, unknown>>;
 }
 

@@ -5,13 +5,13 @@
  */
 import { fromCallback, type EventObject } from 'xstate';
 import type { HttpTransport, ProviderCall } from './http.js';
-import { startInputOf as readStartInput } from './start-input.js';
+import { startInputOf } from './start-input.js';
 import { parentOf } from './xstate-internals.js';
 import { clockNow } from './clock.js';
 import { requestAnswered, requestStarted, type BudgetedContext } from './budget-registry.js';
 import type { TransientEvent } from './events.js';
 import { boundProviderEvent, secretForms } from './provider-data.js';
-import { startInputOf, type JobContext } from './context.js';
+import type { JobContext } from './context.js';
 
 /** What a request actor gets: the job's public context plus the key, read at the moment of the request. */
 export interface RequestArgs<TContext> {
@@ -48,7 +48,7 @@ export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) =>
   return fromCallback<EventObject, { context: TContext }>(({ input, sendBack, self, system }) => {
     const controller = new AbortController();
     const parent = parentOf(self);
-    const { apiKey: key, transport } = startInputOf(parent);
+    const { apiKey: key, transport, gate } = startInputOf(parent);
     const apiKey = typeof key === 'string' ? key : '';
     const forms = secretForms(apiKey);
     const sentAt = clockNow(system);
@@ -58,7 +58,6 @@ export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) =>
     const endBudget = parent ? requestStarted(parent, budgeted, sentAt) : undefined;
     let settled = false;
     let stopped = false;
-    const gate = readStartInput(parent).gate;
     const send = () => {
       // Kept in this actor's persisted snapshot: a job restored while its create is out knows the create was sent.
       (input as InFlight).sentAt = sentAt;

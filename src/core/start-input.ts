@@ -1,4 +1,5 @@
 import type { AnyActor, AnyActorRef } from 'xstate';
+import type { HttpTransport } from './http.js';
 
 /** The parts of a job's input that are read from the running actor, never copied into context. */
 export interface StartInput {
@@ -8,6 +9,7 @@ export interface StartInput {
   jobId?: unknown;
   options?: unknown;
   signal?: AbortSignal;
+  transport?: HttpTransport;
   /** A runner's gate before each request (a rate budget shared by processes): never copied into context. */
   gate?: RequestGate;
 }

@@ -1,6 +1,6 @@
 import { createWebSocketInspector } from '@statelyai/inspect';
 import type { AnyActorRef, InspectionEvent, Observer } from 'xstate';
-import { startInputOf } from '../core/context.js';
+import { startInputOf } from '../core/start-input.js';
 import { randomBytes, toHex } from '../core/random.js';
 import { stoppableReconnects } from './reconnects.js';
 import { PERSON_EVENT_FRAME, personEvent, PRODUCER_HELLO } from './person-events.js';

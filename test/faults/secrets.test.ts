@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, type AnyActorRef, type InspectionEvent } from 'xstate';
 import { perceptisJob } from '../../src/providers/perceptis/chart.js';
-import { startInputOf } from '../../src/core/context.js';
+import { startInputOf } from '../../src/core/start-input.js';
 import { settle } from '../../src/core/outcome.js';
 import { Redactor, toPlain } from '../../src/inspect/redact.js';
 import { PERCEPTIS_TEST_KEY } from '../../src/providers/perceptis/simulator.js';

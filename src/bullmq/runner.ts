@@ -18,6 +18,7 @@ import { checkPersonEvent, watchOutcome } from '../runner/watching.js';
 import { redisOptions } from './connection.js';
 import { RedisRateBudget } from './budget.js';
 import { Checkpoints } from './checkpoint.js';
+import { holdStepLock } from './step-lock.js';
 
 export interface BullmqRunnerConfig extends RunnerConfig {
   /** Redis: `{ host, port }` (ioredis options) or a `redis://` URL. */
@@ -219,7 +220,7 @@ class BullmqRunner implements Runner {
       connection: this.connection(),
       prefix: this.prefix,
       concurrency: Math.max(1, options.concurrency ?? 10),
-      lockDuration: this.config.lockDurationMs ?? 15_000,
+      lockDuration: this.lockDurationMs(),
       stalledInterval: this.config.stalledIntervalMs ?? 5_000,
       maxStalledCount: this.config.maxStalledCount ?? 1_000,
     });
@@ -232,6 +233,10 @@ class BullmqRunner implements Runner {
     });
     this.workers.push(worker);
     await worker.waitUntilReady();
+  }
+
+  private lockDurationMs(): number {
+    return this.config.lockDurationMs ?? 15_000;
   }
 
   /** One step of one job, under BullMQ's lock `token`. */
@@ -248,6 +253,7 @@ class BullmqRunner implements Runner {
     const lost = new AbortController();
     const loseLock = () => lost.abort();
     signal?.addEventListener('abort', loseLock, { once: true });
+    const releaseLock = holdStepLock(job, token, this.lockDurationMs(), loseLock);
     const lock = { key: `${jobKey}:lock`, jobKey, token };
     let marking = marked;
     const gate = this.budget.gateFor(stored, lock, loseLock, () => (marking ? CREATE_MARK : ''));
@@ -262,9 +268,10 @@ class BullmqRunner implements Runner {
       }
       if (created) marking = false;
     };
-    const result = await stepStoredJob(this.config, stored, events, { gate, createMayHaveBeenSent: cutOff, signal: lost.signal, checkpoint, sendToJob: this.sendFromPage(stored.id) }).finally(() =>
-      signal?.removeEventListener('abort', loseLock),
-    );
+    const result = await stepStoredJob(this.config, stored, events, { gate, createMayHaveBeenSent: cutOff, signal: lost.signal, checkpoint, sendToJob: this.sendFromPage(stored.id) }).finally(() => {
+      releaseLock();
+      signal?.removeEventListener('abort', loseLock);
+    });
     if (lost.signal.aborted) throw new Error(`job ${stored.id}: this worker lost its lock during the step; its result is dropped`);
     if (result.kind === 'left') {
       await this.moveToDelayed(job, token, result.retryAt, undefined);

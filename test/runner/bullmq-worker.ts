@@ -2,6 +2,18 @@
 import { Pipeline, Redis } from 'ioredis';
 import { bullmqRunner } from '../../src/bullmq/runner.js';
 
+// SLOW_PUBLISH_MS: a step's view is published this much later (a slow Redis answer), so that a job's next step, due
+// at once, starts before the step that scheduled it has returned.
+const slowPublish = Number(process.env.SLOW_PUBLISH_MS ?? 0);
+if (slowPublish) {
+  const exec = Pipeline.prototype.exec;
+  Pipeline.prototype.exec = async function (this: Pipeline, ...args: Parameters<Pipeline['exec']>) {
+    const queued = (this as unknown as { _queue: { name: string }[] })._queue;
+    if (queued.some((command) => command.name === 'publish')) await new Promise((r) => setTimeout(r, slowPublish));
+    return exec.apply(this, args);
+  } as Pipeline['exec'];
+}
+
 // DIE_BEFORE_VIEW_WITH: the process dies (SIGKILL) as it is about to publish a job's view that contains this text
 // (e.g. '"status":"done"': a job it has just ended), after the step was stored.
 const dieBefore = process.env.DIE_BEFORE_VIEW_WITH;

@@ -46,7 +46,7 @@ describe.each(['bullmq', 'local'] as const)('%s runner: the create mark', (kind)
   }, 30_000);
 });
 
-// A lock to expire, a stalled check and a budget of one request per 2 s: ~9 s alone, once over 30 s in the full suite.
+// A lock to expire, a stalled check and a budget of one request per 2 s: ~9 s.
 // bullmq: the budget is the gate in Redis, before each request. (localRunner's budget is the chart's own, in the
 // process: it paces polls, not a job's first request, which its stored first snapshot sends at once.)
 describe('bullmq runner: a worker killed while a create waits for the budget', () => {
@@ -69,5 +69,5 @@ describe('bullmq runner: a worker killed while a create waits for the budget', (
       expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({ error: { kind: 'unconfirmed' } });
       expect(creates(sim)).toHaveLength(2);
     });
-  }, 60_000);
+  }, 30_000);
 });

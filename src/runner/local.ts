@@ -56,7 +56,7 @@ class LocalRunner implements Runner {
 
   async submit(provider: string, input: SubmitInput, options?: SubmitOptions): Promise<string> {
     this.assertOpen();
-    const { job, view, dueAt } = prepareSubmit(this.config, provider, input, options, this.clock);
+    const { job, view, dueAt } = prepareSubmit(this.config, provider, input, options, this.clock, true);
     this.store.insert(job, view, dueAt);
     this.poke?.();
     return job.id;

@@ -63,8 +63,12 @@ export function firstSnapshot(
   chart: AnyStateMachine,
   input: RestoreInput & Record<string, unknown>,
   clock?: RunnerClock,
+  { firstRequestViaBudget = false } = {},
 ): { snapshot: unknown; state: PausedState; outcome?: JobOutcome<unknown, unknown> } {
-  const actor = createActor(chart, { input, ...(clock ? { clock } : {}) });
+  // Via the budget state: the first step decides whether the key's budget makes the first request wait, in the
+  // process that sends it (a budget it holds in memory), not in the one that submitted the job.
+  const logic = firstRequestViaBudget ? chart.provide({ guards: { needsBudget: () => true } }) : chart;
+  const actor = createActor(logic, { input, ...(clock ? { clock } : {}) });
   const state = actor.getSnapshot();
   return {
     snapshot: actor.getPersistedSnapshot(),

@@ -24,6 +24,8 @@ export function prepareSubmit(
   input: SubmitInput,
   options: SubmitOptions = {},
   clock?: RunnerClock,
+  /** The first request passes the chart's budget state (the key's budget held in the stepping process's memory). */
+  firstRequestViaBudget = false,
 ): PreparedJob {
   if (!isProvider(provider)) chartOf(provider);
   const urlProblem = baseUrlProblem(config, provider, input?.baseUrl);
@@ -33,7 +35,7 @@ export function prepareSubmit(
   if (input.jobId !== undefined) stored.jobId = input.jobId;
   if (input.options !== undefined) stored.options = input.options;
   const apiKey = keyFor(config, provider, options.keyRef);
-  const first = firstSnapshot(chartOf(provider), { ...stored, ...(apiKey === undefined ? {} : { apiKey }) }, clock);
+  const first = firstSnapshot(chartOf(provider), { ...stored, ...(apiKey === undefined ? {} : { apiKey }) }, clock, { firstRequestViaBudget });
   const id = randomUUID();
   // Once the job has its id at the provider, its request is not needed again: the snapshot alone is kept.
   const job: StoredJob = { id, provider, input: { baseUrl: input.baseUrl }, snapshot: first.snapshot };

@@ -126,6 +126,24 @@ export function runnerContract(name: string, makeBackend: () => Promise<Backend>
       expect(sim.markdown2pdf.jobCount).toBe(1);
     });
 
+    it("paces every request of a key by the configured rate limit, each job's create too: no 429 at the limit", async () => {
+      sim.keyLimits.set('perceptis', { requestsPerSecond: 40 });
+      const runner = await open({ rateLimits: { perceptis: { requestsPerSecond: 40 } } });
+      const ids: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        sim.perceptis.scripts.push({ steps: [{ status: 'processing' }, { status: 'completed' }] } as never);
+        ids.push(await runner.submit('perceptis', { baseUrl: sim.url, request: perceptisRequest, options: fast }));
+      }
+      await runner.work({ concurrency: 8 });
+      const outcomes = await Promise.all(ids.map((id) => runner.outcome(id)));
+      expect(outcomes.map((o) => o.status)).toEqual(ids.map(() => 'succeeded'));
+      const requests = sim.requests('perceptis');
+      expect(requests.filter((r) => r.answer === 429).map((r) => `${r.method} ${r.path}`)).toEqual([]);
+      // 24 requests at 40 per second: the eight creates, all due at once, were spread too.
+      const creates = requests.filter((r) => r.method === 'POST').map((r) => r.at);
+      expect(creates.at(-1)! - creates[0]).toBeGreaterThanOrEqual(7 * 25 * 0.8);
+    });
+
     it('cancels a polling job with send(CANCEL): no request after the end', async () => {
       sim.perceptis.scripts.push({ steps: [{ status: 'processing' }] } as never);
       const runner = await open();

@@ -46,12 +46,11 @@ describe.each(['bullmq', 'local'] as const)('%s runner: the create mark', (kind)
   }, 30_000);
 });
 
-// A lock to expire, a stalled check and a budget of one request per 2 s: ~9 s.
-// bullmq: the budget is the gate in Redis, before each request. (localRunner's budget is the chart's own, in the
-// process: it paces polls, not a job's first request, which its stored first snapshot sends at once.)
-describe('bullmq runner: a worker killed while a create waits for the budget', () => {
+// A lock (bullmq) or lease (local) to expire and a budget of one request per 2 s: ~9 s (bullmq), ~5 s (local).
+// bullmq: the budget is the gate in Redis, before each request; local: the chart's own, in the process.
+describe.each(['bullmq', 'local'] as const)('%s runner: a worker killed while a create waits for the budget', (kind) => {
   it('sent nothing for it, so the next worker creates the job; the create that was out is not sent again', async () => {
-    await withCataBackend('bullmq', 'mark-budget', redis().url, children, async (sim, backend) => {
+    await withCataBackend(kind, `mark-budget-${kind}`, redis().url, children, async (sim, backend) => {
       const ids = await submitJobs(backend.client, sim, 2);
       // One Cata request per 2 s for the key: one create goes at once (Cata makes the job; its answer is lost), the
       // other waits for the budget.

@@ -1,23 +1,19 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { providerNames } from '../src/providers/registry.js';
 import { startSimulator, type Simulator } from '../src/simulator/server.js';
 import { startVisualizer, type Visualizer } from '../visualizer/server.js';
-import { browserTestsRun, CHROMIUM, CHROMIUM_ARGS, hasChromium, warnIfSkipped } from './support/chromium.js';
+import { browserTestsRun, closeInOrder, launchChromium, warnIfSkipped, type HeadlessChromium } from './support/chromium.js';
 import { startProducerProcess, type ProducerProcess } from './support/producer-process.js';
 
 warnIfSkipped('visualizer.browser-person');
 
 describe.skipIf(!browserTestsRun)('the visualizer page: readable charts, acting on jobs, replay (Chromium)', () => {
-  let context: BrowserContext;
+  let chromium: HeadlessChromium;
   let page: Page;
   let viz: Visualizer;
   let sim: Simulator;
-  let profile: string;
   const children: ChildProcess[] = [];
 
   /** A job in its own Node process (`test/support/page-producer.ts`), streaming to the hub. */
@@ -37,30 +33,17 @@ describe.skipIf(!browserTestsRun)('the visualizer page: readable charts, acting 
   const active = (stateId: string) => page.locator(`[data-state-id="${stateId}"][data-active="true"]`);
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(`JOBCHARTS_REQUIRE_BROWSER=1 but no Chromium at ${CHROMIUM}`);
-    profile = mkdtempSync(join(tmpdir(), 'jobcharts-chromium-'));
+    chromium = await launchChromium({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1, printPageErrors: true });
+    page = chromium.page;
     sim = await startSimulator({ perceptis: { minPollIntervalMs: 0 } });
     viz = await startVisualizer({ port: 0, flushMs: 40 });
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1400, height: 900 },
-      deviceScaleFactor: 1,
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (error) => console.error('[page error]', error.message));
-    page.setDefaultTimeout(30_000);
     await page.goto(viz.url);
     await page.waitForFunction(() => document.querySelectorAll('.chart-card[data-ready="true"]').length === 5, undefined, { timeout: 60_000 });
   }, 90_000);
 
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null) child.kill();
-    await context?.close();
-    await viz?.close();
-    await sim?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await closeInOrder(chromium, viz, sim);
   });
 
   it.each(providerNames())('%s: collapsed, the chart fits 1400×900 with labels of 11 px or more', async (id) => {

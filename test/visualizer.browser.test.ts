@@ -1,7 +1,6 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createActor, type AnyActorRef } from 'xstate';
@@ -18,18 +17,10 @@ import { DEPICTA_STORY_MODEL, DEPICTA_TEST_KEY } from '../src/providers/depicta/
 import { PERCEPTIS_TEST_KEY } from '../src/providers/perceptis/simulator.js';
 import { startSimulator, type Simulator } from '../src/simulator/server.js';
 import { registeredCharts } from '../visualizer/charts.js';
-import { CHROMIUM_ARGS } from './support/chromium.js';
+import { browserTestsRun, closeInOrder, launchChromium, warnIfSkipped, type HeadlessChromium } from './support/chromium.js';
 import { startVisualizer, type Visualizer } from '../visualizer/server.js';
 
-const CHROMIUM = process.env.JOBCHARTS_CHROMIUM ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const required = process.env.JOBCHARTS_REQUIRE_BROWSER === '1';
-if (!hasChromium && !required) {
-  console.warn(
-    `\n[visualizer.browser] SKIPPED: no Chromium at ${CHROMIUM}. Install it (apt-get install chromium) or set JOBCHARTS_CHROMIUM; ` +
-      'JOBCHARTS_REQUIRE_BROWSER=1 (set by .ci/run) makes a missing browser fail this test instead.\n',
-  );
-}
+warnIfSkipped('visualizer.browser');
 
 const REPORTS = join(process.cwd(), 'reports');
 /** Real clock, millisecond polling: the page must keep up with jobs that move fast. */
@@ -38,45 +29,28 @@ const fast = { pollIntervalMs: 40, maxPollIntervalMs: 60, pollGrowth: 1, minDela
 const PERCEPTIS_SECOND_KEY = 'sk-live-per-simulated-business-0042';
 const SECRETS = [PERCEPTIS_TEST_KEY, PERCEPTIS_SECOND_KEY, CATA_TEST_KEY, DEPICTA_TEST_KEY, BLAND_TEST_KEY];
 
-describe.skipIf(!hasChromium && !required)('the visualizer in headless Chromium', () => {
-  let browser: Browser;
-  let context: BrowserContext;
+describe.skipIf(!browserTestsRun)('the visualizer in headless Chromium', () => {
+  let chromium: HeadlessChromium;
   let page: Page;
   let viz: Visualizer;
   let sim: Simulator;
   let helper: JobInspector;
-  let profile: string;
   const actors: AnyActorRef[] = [];
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(`JOBCHARTS_REQUIRE_BROWSER=1 but no Chromium at ${CHROMIUM}: install it (apt-get install chromium)`);
+    // The machine running the suite may be busy with other suites: generous waits (the helper's 30 s), never fixed sleeps.
+    chromium = await launchChromium({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1, printPageErrors: true });
+    page = chromium.page;
     mkdirSync(REPORTS, { recursive: true });
-    profile = mkdtempSync(join(tmpdir(), 'jobcharts-chromium-'));
     sim = await startSimulator({ perceptis: { minPollIntervalMs: 0, keys: [PERCEPTIS_TEST_KEY, PERCEPTIS_SECOND_KEY] } });
     viz = await startVisualizer({ port: 0, flushMs: 50 });
     helper = inspect({ url: viz.inspectUrl });
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1440, height: 1000 },
-      deviceScaleFactor: 1,
-    });
-    browser = context.browser()!;
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (error) => console.error('[page error]', error.message));
-    // The machine running the suite may be busy with other suites: generous waits, never fixed sleeps.
-    page.setDefaultTimeout(30_000);
   }, 60_000);
 
   afterAll(async () => {
     for (const actor of actors) actor.stop();
     helper?.stop();
-    await context?.close();
-    await viz?.close();
-    await sim?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
-    void browser;
+    await closeInOrder(chromium, viz, sim);
   });
 
   const start = <T extends AnyActorRef>(actor: T): T => {

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.JOBCHARTS_CHROMIUM ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -25,11 +25,17 @@ export interface HeadlessChromium {
   close(): Promise<void>;
 }
 
-/** Headless Debian Chromium with a throw-away profile, flags as in DESIGN.md. */
-export async function launchChromium(): Promise<HeadlessChromium> {
+export interface LaunchChromiumOptions extends Pick<BrowserContextOptions, 'viewport' | 'deviceScaleFactor'> {
+  /** Also print each error the page throws to stderr as it happens (`[page error] …`). */
+  printPageErrors?: boolean;
+}
+
+/** Headless Debian Chromium with a throw-away profile, flags as in DESIGN.md; Playwright's default viewport unless given. */
+export async function launchChromium({ printPageErrors = false, ...contextOptions }: LaunchChromiumOptions = {}): Promise<HeadlessChromium> {
   if (!hasChromium) throw new Error(`JOBCHARTS_REQUIRE_BROWSER=1 but no Chromium at ${CHROMIUM}: install it (apt-get install chromium)`);
   const profile = mkdtempSync(join(tmpdir(), 'jobcharts-chromium-'));
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
+    ...contextOptions,
     executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
@@ -38,6 +44,7 @@ export async function launchChromium(): Promise<HeadlessChromium> {
   const messages: string[] = [];
   page.on('console', (message) => messages.push(`${message.type()}: ${message.text()}`));
   page.on('pageerror', (error) => messages.push(`page error: ${error.message}`));
+  if (printPageErrors) page.on('pageerror', (error) => console.error('[page error]', error.message));
   page.setDefaultTimeout(30_000);
   return {
     page,

@@ -1,7 +1,7 @@
 import type { RawData, WebSocket } from 'ws';
 import { PERSON_EVENT_FRAME, personEvent, PRODUCER_HELLO } from '../src/inspect/person-events.js';
 import { Redactor } from '../src/inspect/redact.js';
-import { isMarked, markSessionIds } from '../src/inspect/session-ids.js';
+import { isMarked, markSessionIds, runnerJobSession } from '../src/inspect/session-ids.js';
 import { JobStore } from './jobs.js';
 import { clip, DEFAULT_LIMITS, MAX_FIELD_CHARS, PRODUCER_SECRET_LIMITS, type HubLimits } from './limits.js';
 import type { ChartSource, HubStats, PageMessage, TimelineEntry } from './protocol.js';
@@ -177,7 +177,9 @@ export class Hub {
 
   private apply(prefix: string, frame: Frame): void {
     const own = frame.sessionId;
-    const key = prefix + own;
+    // A runner job is one job whichever producer streams its step (see runnerJobSession); any other is per connection.
+    const runnerJob = runnerJobSession(own);
+    const key = runnerJob ?? prefix + own;
     // The page tells jobs apart by session id: what a producer left unmarked gets its connection's mark.
     const connection = prefix.slice(0, -1);
     markSessionIds(frame, (id) => (isMarked(id) ? id : `${id}@${connection}`));
@@ -192,7 +194,7 @@ export class Hub {
       const named = typeof definition?.id === 'string' ? definition.id : typeof frame.name === 'string' ? frame.name : 'unknown';
       const provider = clip(named, MAX_FIELD_CHARS);
       if (definition && typeof definition === 'object' && !this.charts.has(provider)) this.learnChart(provider, definition);
-      this.store.actor(key, prefix, { shown: frame.sessionId, own }, provider, time, frame.snapshot);
+      this.store.actor(key, prefix, { shown: runnerJob ?? frame.sessionId, own }, provider, time, frame.snapshot);
     } else if (!this.store.has(key)) {
       return;
     } else if (frame.type === '@xstate.event') {

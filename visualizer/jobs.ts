@@ -169,8 +169,32 @@ export class JobStore {
       const attached = jobId !== undefined && jobId !== null;
       this.add(key, job, at, attached ? { kind: 'start', title: 'attached', detail: `job ${String(jobId)}` } : { kind: 'start', title: 'started', detail: 'submit a new job' });
       this.changed(key, job);
+    } else {
+      this.takeOver(key, producer, sessionId.own);
     }
     this.snapshot(key, snapshot, at);
+  }
+
+  /**
+   * A runner job's next step streamed by another producer (another worker process): the job is that producer's
+   * from now on, counted against it, and a person's event from the page goes there.
+   */
+  private takeOver(key: string, producer: string, ownSessionId: string): void {
+    const job = this.jobs.get(key)!;
+    job.ownSessionId = ownSessionId;
+    job.head.connected = true;
+    job.head.acceptsEvents = this.answering.has(producer);
+    if (job.producer === producer) return;
+    const before = this.producers.get(job.producer)!;
+    before.keys.delete(key);
+    before.bytes -= job.bytes;
+    if (before.keys.size === 0) this.producers.delete(job.producer);
+    const mine = this.producers.get(producer) ?? { keys: new Set<string>(), bytes: 0 };
+    mine.keys.add(key);
+    mine.bytes += job.bytes;
+    this.producers.set(producer, mine);
+    job.producer = producer;
+    this.changed(key, job);
   }
 
   /** An event the root actor received. */

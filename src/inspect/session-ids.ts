@@ -16,3 +16,16 @@ export function markSessionIds<T>(frame: T, mark: (id: string) => string): T {
 
 /** Whether a session id already carries a mark (`x:0@…`). */
 export const isMarked = (id: string): boolean => id.includes('@');
+
+/**
+ * A runner job's session id: every step of the job, in whichever process takes it, streams its root actor under it,
+ * so the visualizer draws one job however many steps and workers it takes.
+ */
+export const runnerJobSessionId = (jobId: string): string => `job:${jobId}`;
+
+/** The runner job a session id names (`job:<id>`, with or without a mark), else undefined. */
+export function runnerJobSession(sessionId: string): string | undefined {
+  if (!sessionId.startsWith('job:')) return undefined;
+  const at = sessionId.indexOf('@');
+  return at === -1 ? sessionId : sessionId.slice(0, at);
+}

@@ -6,6 +6,7 @@
  * page (which `inspect()` sends the root actor it streamed) goes to the runner, to be applied by the next step.
  */
 import type { AnyActorRef, EventObject, InspectionEvent, Observer } from 'xstate';
+import { runnerJobSessionId } from '../inspect/session-ids.js';
 import type { PersonEvent } from './types.js';
 
 export function inspectAsJob(
@@ -13,7 +14,7 @@ export function inspectAsJob(
   jobId: string,
   sendToJob?: (event: PersonEvent) => void,
 ): Observer<InspectionEvent> {
-  const sessionId = `job:${jobId}`;
+  const sessionId = runnerJobSessionId(jobId);
   let root: AnyActorRef | undefined;
   const renamed = new WeakMap<AnyActorRef, AnyActorRef>();
   /** The actor as itself, but named by the job where it is the step's root (or its parent is). */

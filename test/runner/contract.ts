@@ -265,8 +265,8 @@ export function runnerContract(name: string, makeBackend: () => Promise<Backend>
         const id = await runner.submit('cata', { baseUrl: sim.url, request: cataRequest, options: fast });
         await runner.work();
         await until(runner, id, (v) => v.needsInput);
-        // The page names the job by the key the hub gave it; the step that asked has ended by now.
-        const keyOf = () => new RegExp(`"(c\\d+/job:${id}@[^"]+)"`).exec(heard.join('\n'))?.[1];
+        // The page names a runner job by its id, whichever worker streams it; the step that asked has ended by now.
+        const keyOf = () => new RegExp(`"key":"(job:${id})"`).exec(heard.join('\n'))?.[1];
         while (!keyOf()) await new Promise((resolve) => setTimeout(resolve, 20));
         const sent = new Promise<{ ok?: boolean }>((resolve) =>
           page.on('message', (data) => {

@@ -44,6 +44,9 @@ class LocalRunner implements Runner {
   private closed = false;
 
   constructor(private readonly config: LocalRunnerConfig) {
+    if (typeof config?.file !== 'string' || config.file === '') {
+      throw new TypeError("localRunner needs `file`: the database file its jobs are kept in (e.g. '.jobcharts/jobs.db'), or ':memory:'");
+    }
     this.store = new SqliteJobStore(config.file);
     this.clock = config.clock;
     this.leaseMs = config.leaseMs ?? 10_000;

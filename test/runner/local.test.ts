@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { expect, it } from 'vitest';
 import { localRunner } from '../../src/runner/local.js';
 import { decodeJson, encodeJson } from '../../src/runner/json.js';
 import { runnerContract } from './contract.js';
@@ -37,4 +38,10 @@ runnerContract('localRunner', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+});
+
+it('localRunner without a database file says so (a JavaScript caller has no type to tell it)', () => {
+  for (const file of [undefined, '', 42]) {
+    expect(() => localRunner({ file } as never)).toThrow(/localRunner needs `file`: the database file/);
+  }
 });

@@ -38,6 +38,8 @@ runnerContract('bullmqRunner', async () => {
         }),
       );
       await client.bgrewriteaof().catch(() => undefined);
+      // Read once the rewrite is over: its temporary files come and go while it runs.
+      while (/aof_rewrite_(in_progress|scheduled):1/.test(await client.info('persistence'))) await new Promise((r) => setTimeout(r, 10));
       const files = filesUnder(redis().dir).map((file) => readFileSync(file).toString('latin1'));
       return [...keys, ...values, ...files].join('\n');
     },

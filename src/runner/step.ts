@@ -59,15 +59,26 @@ export interface PausedState {
  * Makes a job's first snapshot without sending anything: the actor is created, never started. The chart's
  * context is made here, so what it fixes once (Perceptis's idempotency key, the overall deadline) is fixed at submit.
  */
+const viaBudgetCharts = new WeakMap<AnyStateMachine, AnyStateMachine>();
+
+/**
+ * The chart whose way to a request always passes the budget state: the first step then decides whether the key's
+ * budget makes the first request wait, in the process that sends it (a budget it holds in memory), not in the one
+ * that submitted the job. Made once per chart (`provide` builds the chart's state nodes again).
+ */
+function viaBudget(chart: AnyStateMachine): AnyStateMachine {
+  let provided = viaBudgetCharts.get(chart);
+  if (!provided) viaBudgetCharts.set(chart, (provided = chart.provide({ guards: { needsBudget: () => true } })));
+  return provided;
+}
+
 export function firstSnapshot(
   chart: AnyStateMachine,
   input: RestoreInput & Record<string, unknown>,
   clock?: RunnerClock,
   { firstRequestViaBudget = false } = {},
 ): { snapshot: unknown; state: PausedState; outcome?: JobOutcome<unknown, unknown> } {
-  // Via the budget state: the first step decides whether the key's budget makes the first request wait, in the
-  // process that sends it (a budget it holds in memory), not in the one that submitted the job.
-  const logic = firstRequestViaBudget ? chart.provide({ guards: { needsBudget: () => true } }) : chart;
+  const logic = firstRequestViaBudget ? viaBudget(chart) : chart;
   const actor = createActor(logic, { input, ...(clock ? { clock } : {}) });
   const state = actor.getSnapshot();
   return {

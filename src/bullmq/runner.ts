@@ -14,7 +14,7 @@ import { decodeJson, encodeJson } from '../runner/json.js';
 import { mayCreate, stepStoredJob, type StoredJob } from '../runner/stored-step.js';
 import { prepareSubmit } from '../runner/submit.js';
 import type { JobView, PersonEvent, Runner, RunnerConfig, SubmitInput, SubmitOptions, WorkOptions } from '../runner/types.js';
-import { checkPersonEvent, watchOutcome } from '../runner/watching.js';
+import { checkPersonEvent, sendFromPage, watchOutcome } from '../runner/watching.js';
 import { redisOptions } from './connection.js';
 import { RedisRateBudget } from './budget.js';
 import { Checkpoints } from './checkpoint.js';
@@ -109,11 +109,6 @@ class BullmqRunner implements Runner {
     const age = Math.ceil((this.config.keepEndedMs ?? 24 * 3_600_000) / 1000);
     // A step that throws is a bug, not an outcome: try again from the last snapshot, a few times, slower each time.
     return { removeOnComplete: { age }, removeOnFail: { age }, attempts: 5, backoff: { type: 'exponential', delay: 1_000 } };
-  }
-
-  /** A person's event from the visualizer's page, for a job this worker streams (lost if the runner is closed by then). */
-  private sendFromPage(id: string): (event: PersonEvent) => void {
-    return (event) => void this.send(id, event).catch(() => undefined);
   }
 
   async send(id: string, event: PersonEvent): Promise<void> {
@@ -268,7 +263,7 @@ class BullmqRunner implements Runner {
       }
       if (created) marking = false;
     };
-    const result = await stepStoredJob(this.config, stored, events, { gate, createMayHaveBeenSent: cutOff, signal: lost.signal, checkpoint, sendToJob: this.sendFromPage(stored.id) }).finally(() => {
+    const result = await stepStoredJob(this.config, stored, events, { gate, createMayHaveBeenSent: cutOff, signal: lost.signal, checkpoint, sendToJob: sendFromPage(this, stored.id) }).finally(() => {
       releaseLock();
       signal?.removeEventListener('abort', loseLock);
     });

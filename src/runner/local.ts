@@ -9,7 +9,7 @@ import { mayCreate, stepStoredJob } from './stored-step.js';
 import type { RequestGate } from '../core/start-input.js';
 import { prepareSubmit } from './submit.js';
 import type { JobView, PersonEvent, Runner, RunnerClock, RunnerConfig, SubmitInput, SubmitOptions, WorkOptions } from './types.js';
-import { checkPersonEvent, watchOutcome } from './watching.js';
+import { checkPersonEvent, sendFromPage, watchOutcome } from './watching.js';
 
 export interface LocalRunnerConfig extends RunnerConfig {
   /** The database file (created if missing, with its folder). `':memory:'` keeps jobs in memory only (tests). */
@@ -168,8 +168,7 @@ class LocalRunner implements Runner {
         gate: this.leaseGate(job.id, token, marking, lost),
         createMayHaveBeenSent,
         signal: lost.signal,
-        // A person's event from the visualizer's page (lost if the runner is closed by then).
-        sendToJob: (event) => void this.send(job.id, event).catch(() => undefined),
+        sendToJob: sendFromPage(this, job.id),
         // Once the create is answered (the job has its id), its mark is cleared with the snapshot that holds the id.
         checkpoint: async (snapshot, why) => {
           if (why === 'jobId') marking.create = false;

@@ -23,3 +23,8 @@ export function checkPersonEvent(event: PersonEvent): PersonEvent {
   if (e?.type === 'ANSWER' && typeof e.text === 'string') return { type: 'ANSWER', text: e.text };
   throw new Error(`a job takes { type: 'ANSWER', text }, { type: 'PAID' } or { type: 'CANCEL' }, not ${JSON.stringify(event)?.slice(0, 100)}`);
 }
+
+/** Where a person's event from the visualizer's page goes: the runner's `send` for the job (lost if the runner is closed by then). */
+export function sendFromPage(runner: Pick<Runner, 'send'>, id: string): (event: PersonEvent) => void {
+  return (event) => void runner.send(id, event).catch(() => undefined);
+}

@@ -162,9 +162,7 @@ export class JobStore {
         tags: new Set(),
       };
       this.jobs.set(key, job);
-      const mine = this.producers.get(producer) ?? { keys: new Set<string>(), bytes: 0 };
-      mine.keys.add(key);
-      this.producers.set(producer, mine);
+      this.countFor(producer, key, job);
       const jobId = obj(obj(snapshot)?.context)?.jobId;
       const attached = jobId !== undefined && jobId !== null;
       this.add(key, job, at, attached ? { kind: 'start', title: 'attached', detail: `job ${String(jobId)}` } : { kind: 'start', title: 'started', detail: 'submit a new job' });
@@ -185,16 +183,26 @@ export class JobStore {
     job.head.connected = true;
     job.head.acceptsEvents = this.answering.has(producer);
     if (job.producer === producer) return;
-    const before = this.producers.get(job.producer)!;
-    before.keys.delete(key);
-    before.bytes -= job.bytes;
-    if (before.keys.size === 0) this.producers.delete(job.producer);
+    this.uncount(key, job);
+    job.producer = producer;
+    this.countFor(producer, key, job);
+    this.changed(key, job);
+  }
+
+  /** Counts `job` (its key and bytes) against `producer`. */
+  private countFor(producer: string, key: string, job: Job): void {
     const mine = this.producers.get(producer) ?? { keys: new Set<string>(), bytes: 0 };
     mine.keys.add(key);
     mine.bytes += job.bytes;
     this.producers.set(producer, mine);
-    job.producer = producer;
-    this.changed(key, job);
+  }
+
+  /** No longer counts `job` against its producer. */
+  private uncount(key: string, job: Job): void {
+    const mine = this.producers.get(job.producer)!;
+    mine.keys.delete(key);
+    mine.bytes -= job.bytes;
+    if (mine.keys.size === 0) this.producers.delete(job.producer);
   }
 
   /** An event the root actor received. */
@@ -390,10 +398,7 @@ export class JobStore {
 
   private forget(key: string): void {
     const job = this.jobs.get(key)!;
-    const mine = this.producers.get(job.producer)!;
-    mine.keys.delete(key);
-    mine.bytes -= job.bytes;
-    if (mine.keys.size === 0) this.producers.delete(job.producer);
+    this.uncount(key, job);
     this.totalBytes -= job.bytes;
     this.jobs.delete(key);
     this.dirty.delete(key);

@@ -38,11 +38,12 @@ export interface TimelineEntry {
 
 /** One live (or finished) job as the page lists and details it. Everything in it has been redacted. */
 export interface JobView {
-  /** Unique per hub: the producer connection and the actor's session id. */
+  /** Unique per hub: the producer connection and the actor's session id; a runner job's `job:<id>` alone. */
   key: string;
   /**
    * The actor's `sessionId`, unique per hub: as `inspect()` marked it with its process (`x:0@5f3a9c1e`), or with
-   * the hub's mark of the producer's connection when the producer left it plain (`x:0@c2`, the stock inspector).
+   * the hub's mark of the producer's connection when the producer left it plain (`x:0@c2`, the stock inspector);
+   * a runner job's is `job:<id>`, whichever worker streams its steps.
    */
   sessionId: string;
   /** The chart's id (the machine id): `perceptis`, `cata`… */

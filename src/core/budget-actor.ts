@@ -13,7 +13,6 @@ export type BudgetEvent =
   | { type: 'budget.paced'; until: number; at: number }
   | { type: 'budget.granted'; at: number };
 
-
 /**
  * Invoked by `waitingForBudget`: takes a concurrent slot (queued until one is free), then reserves the next moment
  * the rate allows and waits for it on the actor system's clock. If the rate drops meanwhile, it reserves again.

@@ -93,7 +93,6 @@ export function requestActor<TContext>(perform: (args: RequestArgs<TContext>) =>
   });
 }
 
-
 /** The {@link ProviderCall} of a request actor's run. */
 export function providerCallOf({ context, apiKey, controller, now, transport }: RequestArgs<JobContext<unknown, unknown>>): ProviderCall {
   return { baseUrl: context.baseUrl, apiKey, timeoutMs: context.options.requestTimeoutMs, controller, now, transport };
